@@ -1,0 +1,272 @@
+"""The `piagraph` command: thin commands over the library (every command is also a Python call)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from piagraph.errors import PiagraphError
+from piagraph.read import DEFAULT_MAX_BYTES
+
+FORMATS_TABLE = click.Choice(["table", "csv", "json"])
+
+
+def store_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--store / --endpoint / --update-endpoint, accepted by every command that touches the store."""
+    func = click.option("--update-endpoint", envvar="PIAGRAPH_UPDATE_ENDPOINT", default=None,
+                        help="SPARQL Update endpoint (default: the query endpoint).")(func)
+    func = click.option("--endpoint", envvar="PIAGRAPH_ENDPOINT", default=None,
+                        help="Use a SPARQL 1.1 endpoint instead of the embedded store "
+                             "(credentials: PIAGRAPH_ENDPOINT_USER / PIAGRAPH_ENDPOINT_PASSWORD).")(func)
+    func = click.option("--store", "store_path", envvar="PIAGRAPH_STORE", default=None, metavar="PATH",
+                        help="Embedded store folder (default ./piagraph-store, or $PIAGRAPH_STORE).")(func)
+    return func
+
+
+def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The flags that pick one assessment, the same on every command that takes one."""
+    func = click.option("--iri", default=None, help="The assessment's IRI.")(func)
+    func = click.option("--kind", default=None, help="基礎 / 重点 / 全項目 (when a municipality has several).")(func)
+    func = click.option("--number", default=None, help="評価書番号, e.g. 38.")(func)
+    func = click.option("--municipality", default=None, help="自治体名, e.g. 横浜市.")(func)
+    return func
+
+
+def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Project errors become one clear line on stderr and exit code 2, not a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PiagraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _open(store_path: str | None, endpoint: str | None, update_endpoint: str | None, read_only: bool):
+    from piagraph.store import open_store
+
+    return open_store(store_path, endpoint=endpoint, update_endpoint=update_endpoint, read_only=read_only)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="piagraph")
+def main() -> None:
+    """piagraph: My Number privacy impact assessments (特定個人情報保護評価書) as a knowledge graph.
+
+    \b
+    Typical session:
+      piagraph ingest data/samples/
+      piagraph stats
+      piagraph show --municipality 横浜市 --number 38
+      piagraph query assessments --param municipality=飯塚市
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@store_options
+@click.option("--workers", type=int, default=1, show_default=True, help="Parser processes (2 uses both cores).")
+@click.option("--skip-unchanged", is_flag=True, help="Skip files whose content is already loaded (resume).")
+@click.option("--max-size", type=int, default=DEFAULT_MAX_BYTES // 1_000_000, show_default=True,
+              help="Refuse files larger than this many MB.")
+@click.option("--quiet", "-q", is_flag=True, help="Only warnings, errors and the total.")
+@friendly_errors
+def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None, update_endpoint: str | None,
+           workers: int, skip_unchanged: bool, max_size: int, quiet: bool) -> None:
+    """Read assessment files or folders (text or PDF) into the store.
+
+    Each document of a file becomes one named graph; ingesting a file again replaces its graphs.
+    A file that cannot be read or parsed leaves the store unchanged and the others go on; the exit
+    code is 1 when any file failed.
+
+    \b
+    Example:
+      piagraph ingest data/samples/
+      piagraph ingest --store /tmp/pia 横浜市_予防接種.pdf
+    """
+    from piagraph.ingest import FileResult, ingest as run_ingest
+
+    with _open(store_path, endpoint, update_endpoint, read_only=False) as store:
+        progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+
+        def on_file(result: FileResult) -> None:
+            progress.tick()
+            if result.status == "failed":
+                progress.echo(f"FAILED {result.error}")
+                return
+            if not quiet:
+                progress.echo(f"{result.path}: {result.status}, {len(result.documents)} document(s)")
+                for doc in result.documents:
+                    counts = ", ".join(f"{k} {v}" for k, v in doc.counts.items() if v)
+                    progress.echo(f"  [{doc.index}] {doc.kind}: {doc.label}" + (f" ({counts})" if counts else ""))
+            for warning in result.warnings:
+                progress.echo(f"  warning: {warning}")
+
+        report = run_ingest(paths, store, workers=workers, skip_unchanged=skip_unchanged,
+                            max_bytes=max_size * 1_000_000, on_file=on_file)
+        progress.done()
+    failed = len(report.failed)
+    click.echo(f"{len(report.files) - failed} file(s) ingested, {report.documents} document(s), "
+               f"{failed} failed, {report.seconds:.1f} s", err=True)
+    if failed:
+        sys.exit(1)
+
+
+class _Progress:
+    """A one-line progress counter with documents/s on a terminal; plain lines elsewhere."""
+
+    def __init__(self, enabled: bool) -> None:
+        import time
+
+        self.enabled = enabled
+        self.count = 0
+        self.started = time.monotonic()
+
+    def tick(self) -> None:
+        import time
+
+        self.count += 1
+        if self.enabled:
+            rate = self.count / max(time.monotonic() - self.started, 1e-6)
+            click.echo(f"\r{self.count} files, {rate:.1f} files/s", nl=False, err=True)
+
+    def echo(self, text: str) -> None:
+        if self.enabled:
+            click.echo("\r\033[K", nl=False, err=True)
+        click.echo(text)
+
+    def done(self) -> None:
+        if self.enabled:
+            click.echo("", err=True)
+
+
+@main.command()
+@click.argument("name")
+@store_options
+@click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable).")
+@click.option("--format", "fmt", type=FORMATS_TABLE, default="table", show_default=True)
+@click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
+@friendly_errors
+def query(name: str, store_path: str | None, endpoint: str | None, update_endpoint: str | None,
+          param: tuple[str, ...], fmt: str, list_only: bool) -> None:
+    """Run a named query from queries/ (or a .rq file) with safely bound parameters.
+
+    Parameter values are bound as RDF terms, never pasted into the query text.
+
+    \b
+    Examples:
+      piagraph query assessments --param municipality=横浜市
+      piagraph query who-receives --param municipality=飯塚市 --format csv
+      piagraph query my-query.rq
+      piagraph query --list x
+    """
+    from piagraph.queries import bind, list_queries, load_query
+    from piagraph.views.tables import render
+
+    if list_only:
+        for q in list_queries():
+            params = ", ".join(f"{p.name}:{p.type}" for p in q.params)
+            click.echo(f"{q.name}: {q.description}" + (f"  [{params}]" if params else ""))
+        return
+    values: dict[str, object] = {}
+    for item in param:
+        if "=" not in item:
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--param")
+        key, value = item.split("=", 1)
+        values[key.strip()] = value
+    named = load_query(name)
+    with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
+        table = store.select(bind(named, values))
+    click.echo(render(table.columns, table.rows, fmt))
+
+
+@main.command()
+@store_options
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nq", "trig", "jsonld", "nt"]), default="trig",
+              show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@friendly_errors
+def export(store_path: str | None, endpoint: str | None, update_endpoint: str | None, fmt: str,
+           output: str) -> None:
+    """Export the whole store: trig/nq/jsonld keep one graph per document, ttl/nt merge them.
+
+    \b
+    Example:
+      piagraph export --format trig -o out/piagraph.trig
+    """
+    with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
+        store.export(output, fmt)
+    click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@store_options
+@click.option("--format", "fmt", type=FORMATS_TABLE, default="table", show_default=True)
+@friendly_errors
+def stats(store_path: str | None, endpoint: str | None, update_endpoint: str | None, fmt: str) -> None:
+    """What the store holds: documents by kind, and counts of systems, flows, changes ...
+
+    \b
+    Example:
+      piagraph stats --format json
+    """
+    from piagraph.summary import store_statistics
+    from piagraph.views.tables import render
+
+    with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
+        rows = store_statistics(store)
+    click.echo(render(["what", "count"], rows, fmt))
+
+
+@main.command()
+@store_options
+@selection_options
+@friendly_errors
+def show(store_path: str | None, endpoint: str | None, update_endpoint: str | None, municipality: str | None,
+         number: str | None, kind: str | None, iri: str | None) -> None:
+    """Print one assessment's extracted facts as an outline with line references.
+
+    Use it to check the extraction against the document, line by line.
+
+    \b
+    Example:
+      piagraph show --municipality 横浜市 --number 38 --kind 全項目
+    """
+    from piagraph.select import Selection, select_one
+    from piagraph.views.outline import outline
+
+    with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
+        row = select_one(store, Selection(municipality, number, kind, iri))
+        click.echo(outline(store, str(row["graph"]), str(row["assessment"])))
+
+
+@main.command()
+@store_options
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False))
+@friendly_errors
+def outputs(store_path: str | None, endpoint: str | None, update_endpoint: str | None, out_dir: str) -> None:
+    """Write the main job's outputs for everything loaded into OUT (summary, tables, diagrams ...).
+
+    \b
+    Example:
+      piagraph ingest data/samples/ && piagraph outputs -o out
+    """
+    from piagraph.outputs import write_outputs
+
+    with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
+        written = write_outputs(store, Path(out_dir))
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

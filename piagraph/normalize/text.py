@@ -1,0 +1,50 @@
+"""Text normalisation shared by readers and parsers: 全角/半角, brackets, marks, white space."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# NFKC would turn ① into "1" and Ⅱ into "II": keep those, the form's labels depend on them.
+_PROTECTED = {chr(c) for c in range(0x2460, 0x2474)} | {chr(c) for c in range(0x2160, 0x216C)}
+_EXTRA = str.maketrans({"〇": "○", "◯": "○", "●": "○", "～": "~", "〜": "~", "―": "-", "‐": "-", "－": "-"})
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "Ⅵ": 6, "Ⅶ": 7, "Ⅷ": 8, "Ⅸ": 9, "Ⅹ": 10}
+
+
+def nfkc(text: str) -> str:
+    """NFKC except for circled numbers and Roman numerals, plus ○/〇 and dash variants unified."""
+    if text.isascii():
+        return text
+    out = "".join(ch if ch in _PROTECTED else unicodedata.normalize("NFKC", ch) for ch in text)
+    return out.translate(_EXTRA)
+
+
+def norm(text: str) -> str:
+    """nfkc, white space collapsed to one ASCII space, stripped."""
+    return _SPACES.sub(" ", nfkc(text)).strip()
+
+
+def squash(text: str) -> str:
+    """nfkc with no white space at all: for matching labels that PDF extraction spaced out."""
+    return _SPACES.sub("", nfkc(text)).strip()
+
+
+def circled_number(ch: str) -> int | None:
+    """① -> 1 ... ⑳ -> 20."""
+    index = CIRCLED.find(ch)
+    return index + 1 if index >= 0 else None
+
+
+_TAGS = re.compile(r"<[^>]{0,400}>")
+
+
+def strip_html(text: str) -> str:
+    """Drop HTML tags of table-layout cells; list items and paragraphs become separate lines."""
+    text = re.sub(r"</?(p|li|br|tr|ol|ul)[^>]{0,200}>", "\n", text, flags=re.I)
+    text = _TAGS.sub("", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&nbsp;", " ")
+    lines = [norm(line) for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)

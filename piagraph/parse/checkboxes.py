@@ -1,0 +1,127 @@
+"""Checkbox lists of the form (③他のシステムとの接続, ②入手方法, ⑥提供方法, 主な記録項目 ...).
+
+A box is read as checked only where its mark stands right before its label:
+``[ ○ ] 紙`` (PDF text), ``[○]紙``, ``■紙``, ``[<input checked ...>] 紙`` or ``[<input type="radio"/>] 紙``
+(table layout). ``[ ] 紙``, ``□紙`` and ``<input type="checkbox"/> 紙`` are unchecked. In PDF text
+a label whose mark was separated from it (``] 庁内連携システム``) is *undetermined*: the caller
+reports it as a warning instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from piagraph.normalize.text import nfkc, squash
+
+CONNECTION_LABELS = (
+    "情報提供ネットワークシステム",
+    "庁内連携システム",
+    "住民基本台帳ネットワークシステム",
+    "既存住民基本台帳システム",
+    "宛名システム等",
+    "税務システム",
+    "その他",
+)
+METHOD_LABELS = (
+    "紙",
+    "電子記録媒体(フラッシュメモリを除く。)",
+    "フラッシュメモリ",
+    "電子メール",
+    "専用線",
+    "庁内連携システム",
+    "情報提供ネットワークシステム",
+    "その他",
+)
+SOURCE_LABELS = (
+    "本人又は本人の代理人",
+    "評価実施機関内の他部署",
+    "行政機関・独立行政法人等",
+    "地方公共団体・地方独立行政法人",
+    "民間事業者",
+    "その他",
+)
+
+# One mark followed by its label. Marks: [ ○ ], [], [<input ...>], <input ...>, □, ■.
+_MARK = r"(?P<mark>\[\s*(?:○|<input[^>\]]{0,200}>)?\s*\]|<input[^>]{0,200}>|□|■)"
+_PAIR = re.compile(_MARK + r"\s*(?P<label>[^\[\]<□■]{1,120})")
+_DANGLING = re.compile(r"(?:^|\])\s*(?P<label>[^\[\]<□■]{1,120})")
+
+
+@dataclass
+class CheckResult:
+    checked: list[str] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+    undetermined: list[str] = field(default_factory=list)
+    other_text: list[str] = field(default_factory=list)  # contents of その他（…） when checked
+
+
+def _is_checked(mark: str) -> bool:
+    lowered = mark.lower()
+    return "○" in mark or "■" in mark or "checked" in lowered or "radio" in lowered
+
+
+def _vocabulary_label(text: str, vocabulary: Sequence[str]) -> str | None:
+    """The vocabulary label that ``text`` starts with (longest first), compared squashed."""
+    squashed = squash(text)
+    for label in sorted(vocabulary, key=len, reverse=True):
+        key = squash(label)
+        if squashed.startswith(key) or (len(key) > 6 and squashed.startswith(key[:-4])):
+            return label
+    return None
+
+
+def _other_text(label_text: str) -> str | None:
+    match = re.search(r"その他\s*\((.*?)(?:\)|$)", nfkc(label_text))
+    if match and match.group(1).strip():
+        return match.group(1).strip()
+    return None
+
+
+def read_checkboxes(texts: Iterable[str], vocabulary: Sequence[str]) -> CheckResult:
+    """Read every ``mark label`` pair in ``texts`` (lines or cells) against ``vocabulary``."""
+    result = CheckResult()
+    for raw in texts:
+        text = nfkc(raw)
+        seen_spans: list[tuple[int, int]] = []
+        for match in _PAIR.finditer(text):
+            label = _vocabulary_label(match.group("label"), vocabulary)
+            if label is None:
+                continue
+            seen_spans.append(match.span("label"))
+            if _is_checked(match.group("mark")):
+                if label not in result.checked:
+                    result.checked.append(label)
+                if label == "その他":
+                    other = _other_text(match.group("label"))
+                    if other:
+                        result.other_text.append(other)
+            elif label not in result.unchecked:
+                result.unchecked.append(label)
+        # Labels whose mark was split away from them by the PDF extractor.
+        for match in _DANGLING.finditer(text):
+            start, end = match.span("label")
+            if any(s <= start < e for s, e in seen_spans):
+                continue
+            label = _vocabulary_label(match.group("label"), vocabulary)
+            if label and label not in result.checked and label not in result.unchecked:
+                if label not in result.undetermined:
+                    result.undetermined.append(label)
+    result.undetermined = [label for label in result.undetermined if label not in result.checked
+                           and label not in result.unchecked]
+    return result
+
+
+def bracket_choice(text: str, choices: Sequence[str]) -> str | None:
+    """The chosen answer of a ＜選択肢＞ question: ``[ 十分である ]``, ``[十分である]`` or a line that is
+    exactly one of ``choices`` (not the numbered list entry ``2) 十分である``)."""
+    squashed = squash(text)
+    keys = sorted(((squash(c), c) for c in choices), key=lambda pair: len(pair[0]), reverse=True)
+    for key, choice in keys:
+        if f"[{key}]" in squashed or squashed == f"[{key}" or squashed.startswith(f"[{key}]"):
+            return choice
+    for key, choice in keys:
+        if squashed == key or squashed == f"[{key}" or squashed.endswith(f"[{key}"):
+            return choice
+    return None

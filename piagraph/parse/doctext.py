@@ -1,0 +1,205 @@
+"""The parser's view of one document: numbered, normalised lines, blocks, pages, evidence.
+
+PDF-extracted text comes out with the text boxes of a page in arbitrary order, so parsers find
+values by their labels, choice lists and vocabularies, scoped to a page, never by the order of
+boxes. Table-layout texts (tab-separated label/value rows) are read cell by cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from piagraph.model import Evidence, ParseWarning
+from piagraph.normalize.text import norm, squash, strip_html
+from piagraph.read.source import DocumentSpan
+
+MAX_QUOTE = 400
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based line number in the source file
+    raw: str
+    text: str  # norm(): NFKC, one space between words
+    squashed: str  # no white space at all
+
+    @property
+    def cells(self) -> list[str]:
+        """Tab-separated cells, HTML stripped and normalised (table layout)."""
+        return [strip_html(cell) for cell in self.raw.split("\t")]
+
+
+class DocText:
+    """Lines of one DocumentSpan with search helpers and evidence construction."""
+
+    def __init__(self, span: DocumentSpan) -> None:
+        self.span = span
+        self.source_file = span.source.path
+        self.layout = span.source.layout
+        self.lines = [Line(n, raw, norm(raw), squash(raw)) for n, raw in span.numbered_lines()]
+        self._by_number = {line.number: i for i, line in enumerate(self.lines)}
+        self.warnings: list[ParseWarning] = []
+
+    # -- evidence and warnings -------------------------------------------------------------
+    def evidence(self, start: int, end: int | None = None, quote: str | None = None) -> Evidence:
+        """Evidence for lines start..end; the quote defaults to those lines' text."""
+        end = start if end is None else end
+        if quote is None:
+            quote = " ".join(line.text for line in self.between(start, end) if line.text)
+        quote = quote.strip()
+        if len(quote) > MAX_QUOTE:
+            quote = quote[: MAX_QUOTE - 1] + "…"
+        return Evidence(self.source_file, start, end, quote)
+
+    def warn(self, message: str, line: int | None = None) -> None:
+        self.warnings.append(ParseWarning(message, self.source_file, line))
+
+    # -- navigation ------------------------------------------------------------------------
+    def between(self, start: int, end: int) -> list[Line]:
+        """Lines with numbers in [start, end]."""
+        first = self._index_at_or_after(start)
+        out = []
+        for line in self.lines[first:]:
+            if line.number > end:
+                break
+            out.append(line)
+        return out
+
+    def _index_at_or_after(self, number: int) -> int:
+        if number in self._by_number:
+            return self._by_number[number]
+        for i, line in enumerate(self.lines):
+            if line.number >= number:
+                return i
+        return len(self.lines)
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0].number if self.lines else self.span.line_start
+
+    @property
+    def last_line(self) -> int:
+        return self.lines[-1].number if self.lines else self.span.line_end
+
+    def find(
+        self,
+        pattern: str | re.Pattern[str],
+        start: int | None = None,
+        end: int | None = None,
+        squashed: bool = False,
+    ) -> list[tuple[Line, re.Match[str]]]:
+        """Every line in [start, end] whose text (or squashed text) matches ``pattern``."""
+        regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+        lines = self.lines if start is None and end is None else self.between(
+            start or self.first_line, end or self.last_line
+        )
+        hits = []
+        for line in lines:
+            match = regex.search(line.squashed if squashed else line.text)
+            if match:
+                hits.append((line, match))
+        return hits
+
+    def first(
+        self,
+        pattern: str | re.Pattern[str],
+        start: int | None = None,
+        end: int | None = None,
+        squashed: bool = False,
+    ) -> tuple[Line, re.Match[str]] | None:
+        hits = self.find(pattern, start, end, squashed)
+        return hits[0] if hits else None
+
+    # -- structure -------------------------------------------------------------------------
+    @cached_property
+    def blocks(self) -> list[list[Line]]:
+        """Runs of non-empty lines separated by empty lines (a PDF text box or a few)."""
+        blocks: list[list[Line]] = []
+        current: list[Line] = []
+        for line in self.lines:
+            if line.text:
+                current.append(line)
+            elif current:
+                blocks.append(current)
+                current = []
+        if current:
+            blocks.append(current)
+        return blocks
+
+    @cached_property
+    def pages(self) -> list[tuple[int, int]]:
+        """(first line, last line) of each page: pages are separated by >= 3 empty lines."""
+        pages: list[tuple[int, int]] = []
+        start: int | None = None
+        blank_run = 0
+        last_text = None
+        for line in self.lines:
+            if not line.text:
+                blank_run += 1
+                continue
+            if start is None:
+                start = line.number
+            elif blank_run >= 3 and last_text is not None:
+                pages.append((start, last_text))
+                start = line.number
+            blank_run = 0
+            last_text = line.number
+        if start is not None and last_text is not None:
+            pages.append((start, last_text))
+        return pages
+
+    def page_of(self, number: int) -> tuple[int, int]:
+        """The page holding line ``number`` (the whole document when outside every page)."""
+        for first, last in self.pages:
+            if first <= number <= last:
+                return first, last
+        return self.first_line, self.last_line
+
+    def block_of(self, number: int) -> list[Line]:
+        for block in self.blocks:
+            if block[0].number <= number <= block[-1].number:
+                return block
+        return []
+
+    def section(self, heading: str | re.Pattern[str], *ends: str | re.Pattern[str]) -> tuple[int, int] | None:
+        """Lines from the first line matching ``heading`` (squashed) to before the first of ``ends``
+        found after it, extended to whole pages because boxes move within a page."""
+        hit = self.first(heading, squashed=True)
+        if hit is None:
+            return None
+        start = hit[0].number
+        end = self.last_line
+        for pattern in ends:
+            after = self.first(pattern, start + 1, None, squashed=True)
+            if after is not None and after[0].number - 1 < end:
+                end = after[0].number - 1
+        return self.page_of(start)[0], self.page_of(end)[1] if end >= start else end
+
+    # -- values ----------------------------------------------------------------------------
+    def table_value(self, line: Line, label: re.Pattern[str]) -> str | None:
+        """In a tab-separated row, the first non-empty cell after the cell matching ``label``."""
+        cells = line.cells
+        for i, cell in enumerate(cells):
+            if label.search(squash(cell)):
+                for value in cells[i + 1 :]:
+                    if value.strip():
+                        return value
+                return None
+        return None
+
+    def inline_value(self, line: Line, label: re.Pattern[str]) -> str | None:
+        """Text after the label on the same line (PDF text puts short values there)."""
+        match = label.search(line.text)
+        if not match:
+            return None
+        rest = line.text[match.end() :].strip()
+        return rest or None
+
+
+def joined_text(lines: Iterable[Line]) -> str:
+    """Wrapped lines joined: PDF line breaks inside Japanese words carry no space."""
+    parts = [line.text for line in lines if line.text]
+    return "".join(parts)

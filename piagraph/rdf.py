@@ -1,0 +1,454 @@
+"""Records -> triples in one named graph per document, in the vocabulary of ontology/piagraph.ttl.
+
+Node IRIs are derived from the document key (source file name + document index) and the node's
+position, so re-ingesting a file yields the same IRIs and replaces its graph exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from piagraph.model import (
+    Assessment,
+    Change,
+    CouncilReview,
+    Document,
+    Evidence,
+    Fact,
+    Flow,
+    LegalRef,
+    ParseWarning,
+)
+from piagraph.normalize.citations import find_unparsed, parse_citations
+from piagraph.normalize.crosswalk import current_provision
+from piagraph.normalize.kinds import match_actor, match_method, match_system
+from piagraph.terms import GRAPH, ID, LAW, RDF_TYPE, RDFS_LABEL, date_literal, iri, literal, pia, segment
+
+Triple = tuple[str, str, str]
+
+KIND_CLASS = {"基礎": "BasicAssessment", "重点": "FocusedAssessment", "全項目": "FullAssessment"}
+KIND_CODE = {"基礎": "basic", "重点": "focused", "全項目": "full"}
+NATIONAL_SYSTEM_KEYS = {"InformationProvisionNetwork", "IntermediateServer", "JukiNet", "VRS"}
+CONNECTION_KIND = {
+    "情報提供ネットワークシステム": "情報提供ネットワークシステム",
+    "庁内連携システム": "庁内連携システム",
+    "住民基本台帳ネットワークシステム": "住民基本台帳ネットワークシステム",
+    "既存住民基本台帳システム": "既存住民基本台帳システム",
+    "宛名システム等": "団体内統合宛名システム",
+    "税務システム": "税務システム",
+}
+# Facts stored as literal properties of the assessment: fact key -> (property, kind of value).
+ASSESSMENT_FACTS = {
+    "number": ("assessmentNumber", "str"),
+    "title": ("title", "str"),
+    "municipality": ("municipality", "str"),
+    "published_on": ("publishedOn", "date"),
+    "form_stamp": ("formVersion", "str"),
+    "affair": ("affairName", "str"),
+    "department": ("department", "str"),
+    "information_linkage": ("informationLinkage", "str"),
+    "threshold_result": ("thresholdResult", "str"),
+    "basic_assessment_date": ("basicAssessmentDate", "date"),
+    "public_comment": ("publicComment", "str"),
+    "third_party_review": ("thirdPartyReview", "str"),
+}
+FILE_FACTS = {
+    "file_type": "fileType",
+    "subject_count": "subjectCount",
+    "subject_scope": "subjectScope",
+    "record_item_count": "recordItemCountBand",
+    "holding_start": "holdingStartDate",
+    "department": "department",
+    "use_purpose": "usePurpose",
+    "use_department": "useDepartment",
+    "user_count": "userCount",
+}
+COUNCIL_FACTS = {
+    "council": "council",
+    "date": "decisionDate",
+    "subject": "title",
+    "affair": "affairName",
+    "department": "department",
+    "ordinance_basis": "ordinanceBasis",
+    "external_recipient": "externalRecipient",
+    "contractor": "contractor",
+    "decision": "decision",
+    "number": "assessmentNumber",
+    "municipality": "municipality",
+}
+
+
+def document_key(source_file: str, index: int) -> str:
+    """Stable key of a document: its file name (plus a digest of its path, so that equal names in
+    different folders do not collide) and its position in the file."""
+    digest = hashlib.sha1(source_file.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{segment(os.path.basename(source_file))}~{digest}/{index}"
+
+
+def graph_iri(source_file: str, index: int) -> str:
+    return f"{GRAPH}{document_key(source_file, index)}"
+
+
+@dataclass
+class DocumentGraph:
+    """The triples of one document, ready for a store."""
+
+    graph: str  # graph IRI (plain, without <>)
+    subject: str  # the Assessment / CouncilReview IRI
+    triples: list[Triple] = field(default_factory=list)
+
+    def ntriples(self) -> str:
+        return "".join(f"{s} {p} {o} .\n" for s, p, o in self.triples)
+
+    def nquads(self) -> str:
+        g = iri(self.graph)
+        return "".join(f"{s} {p} {o} {g} .\n" for s, p, o in self.triples)
+
+
+class _Builder:
+    """Accumulates triples for one document; helpers mint node IRIs under the document's base."""
+
+    def __init__(self, document: Document, content_hash: str) -> None:
+        self.doc = document
+        self.base = f"{ID}{document_key(document.source_file, document.document_index)}"
+        self.out = DocumentGraph(graph=graph_iri(document.source_file, document.document_index),
+                                 subject=self.base)
+        self.content_hash = content_hash
+        self._evidence_count = 0
+        self._actors: dict[str, str] = {}
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.out.triples.append((s, p, o))
+
+    def node(self, *path: str) -> str:
+        return iri("/".join([self.base, *path]))
+
+    def typed(self, node: str, *classes: str) -> None:
+        for cls in classes:
+            self.add(node, f"<{RDF_TYPE}>", pia(cls))
+
+    def text(self, node: str, prop: str, value: str | None) -> None:
+        if value:
+            self.add(node, pia(prop), literal(value))
+
+    def evidence(self, node: str, ev: Evidence, about: str | None = None) -> None:
+        self._evidence_count += 1
+        e = self.node("evidence", str(self._evidence_count))
+        self.add(node, pia("evidence"), e)
+        self.typed(e, "Evidence")
+        self.add(e, pia("sourceFile"), literal(ev.source_file))
+        self.add(e, pia("lineStart"), literal(ev.line_start))
+        self.add(e, pia("lineEnd"), literal(ev.line_end))
+        self.add(e, pia("quote"), literal(ev.quote))
+        if about:
+            self.add(e, pia("aboutProperty"), pia(about))
+
+    def fact(self, node: str, prop: str, fact: Fact | None, kind: str = "str") -> None:
+        if fact is None:
+            return
+        if kind == "date":
+            if not fact.normalized:
+                return
+            self.add(node, pia(prop), date_literal(fact.normalized))
+        else:
+            self.add(node, pia(prop), literal(fact.normalized or fact.value))
+        self.evidence(node, fact.evidence, about=prop)
+
+    def warning(self, number: int, warning: ParseWarning) -> None:
+        w = self.node("warning", str(number))
+        self.typed(w, "Warning")
+        self.add(iri(self.base), pia("warning"), w)
+        self.add(w, pia("message"), literal(warning.message))
+        if warning.line is not None:
+            self.evidence(w, Evidence(warning.source_file, warning.line, warning.line, ""))
+
+    # -- legal provisions ----------------------------------------------------------------------
+    def legal(self, owner: str, prop: str, ref: LegalRef, position: str) -> None:
+        """One pia:LegalProvision per citation found in the cell; unreadable fragments kept raw."""
+        for citation in parse_citations(ref.raw):
+            node = iri(f"{LAW}{citation.path}")
+            self.add(owner, pia(prop), node)
+            self.typed(node, "LegalProvision")
+            self.add(node, pia("citation"), literal(citation.normalized))
+            self.add(node, pia("rawCitation"), literal(citation.raw))
+            if citation.law_id:
+                self.add(node, pia("lawId"), literal(citation.law_id))
+            current = current_provision(citation)
+            current_node = iri(f"{LAW}{current.path}")
+            self.add(node, pia("currentProvision"), current_node)
+            if current.path != citation.path:
+                self.typed(current_node, "LegalProvision")
+                self.add(current_node, pia("citation"), literal(current.normalized))
+            self.evidence(node, ref.evidence)
+        for number, fragment in enumerate(find_unparsed(ref.raw), start=1):
+            node = self.node("unparsed-citation", position, str(number))
+            self.add(owner, pia(prop), node)
+            self.typed(node, "LegalProvision")
+            self.add(node, pia("rawCitation"), literal(fragment))
+            self.add(node, pia("unparsed"), literal(True))
+            self.evidence(node, ref.evidence)
+
+
+def _system_nodes(b: _Builder, assessment: Assessment) -> dict[str, tuple[str, str]]:
+    """System IRI and kind key by normalised name and by kind key, for resolving flow actors."""
+    by_name: dict[str, tuple[str, str]] = {}
+    for number, system in enumerate(assessment.systems, start=1):
+        node = b.node("system", str(number))
+        match = match_system(system.name, assessment.fact("affair"))
+        b.typed(node, "System")
+        b.add(node, pia("name"), literal(system.name))
+        b.add(node, pia("systemKind"), iri(match.iri))
+        b.text(node, "function", system.function)
+        for label in system.connections:
+            b.add(node, pia("connectionLabel"), literal(label))
+        b.evidence(node, system.evidence)
+        b.add(iri(b.base), pia("usesSystem"), node)
+        by_name.setdefault(_key(system.name), (node, match.key))
+        by_name.setdefault(f"kind:{match.key}", (node, match.key))
+    return by_name
+
+
+def _key(name: str) -> str:
+    from piagraph.normalize.text import squash
+
+    return squash(name)
+
+
+def _actor(b: _Builder, systems: dict[str, tuple[str, str]], name: str, evidence: Evidence) -> str:
+    """Resolve a flow end to the assessment's own system, else to an actor node of a known kind."""
+    found = systems.get(_key(name))
+    if found:
+        return found[0]
+    system_match = match_system(name)
+    if system_match.method != "none" and system_match.key != "other":
+        same_kind = systems.get(f"kind:{system_match.key}")
+        if same_kind and system_match.key not in ("BusinessSystem",):
+            return same_kind[0]
+    key = _key(name)
+    if key in b._actors:
+        return b._actors[key]
+    node = b.node("actor", segment(key))
+    b._actors[key] = node
+    b.typed(node, "Actor")
+    b.add(node, pia("name"), literal(name))
+    if system_match.method != "none" and system_match.key != "other":
+        b.add(node, pia("systemKind"), iri(system_match.iri))
+    else:
+        actor_match = match_actor(name)
+        b.add(node, pia("actorKind"), iri(actor_match.iri))
+    b.evidence(node, evidence)
+    return node
+
+
+def _home_system(b: _Builder, assessment: Assessment, systems: dict[str, tuple[str, str]]) -> str | None:
+    """The assessment's business system: where files live when the form does not say."""
+    business = systems.get("kind:BusinessSystem")
+    if business:
+        return business[0]
+    if assessment.systems:
+        return systems[_key(assessment.systems[0].name)][0]
+    return None
+
+
+def _flow(b: _Builder, assessment: Assessment, systems: dict[str, tuple[str, str]], number: int,
+          flow: Flow, home: str | None) -> None:
+    node = b.node("flow", str(number))
+    b.typed(node, "Flow", flow.kind)
+    b.add(iri(b.base), pia("hasFlow"), node)
+    ends = (("source", flow.source, flow.source_inferred), ("recipient", flow.recipient, flow.recipient_inferred))
+    for prop, name, inferred in ends:
+        if name:
+            b.add(node, pia(prop), _actor(b, systems, name, flow.evidence))
+            if inferred:
+                b.add(node, pia("inferredActor"), literal(True))
+        elif home and flow.kind != "FlowStep":
+            # 入手 ends at, and 提供/移転/委託 start from, the file's system: inferred, and said so.
+            if (prop == "recipient" and flow.kind == "Acquisition") or (
+                prop == "source" and flow.kind in ("Provision", "Transfer", "Entrustment")
+            ):
+                b.add(node, pia(prop), home)
+                b.add(node, pia("inferredActor"), literal(True))
+    for label in flow.methods:
+        b.add(node, pia("method"), iri(match_method(label).iri))
+    for label in flow.other_methods:
+        b.add(node, pia("otherMethod"), literal(label))
+    for position, ref in enumerate(flow.legal_basis, start=1):
+        b.legal(node, "legalBasis", ref, f"flow{number}-{position}")
+    if flow.carries_personal_number is not None:
+        b.add(node, pia("carriesPersonalNumber"), literal(flow.carries_personal_number))
+    for prop, value in (("information", flow.information), ("purpose", flow.purpose),
+                        ("frequency", flow.frequency), ("subjectCount", flow.subject_count),
+                        ("subjectScope", flow.subject_scope), ("subcontractItems", flow.subcontract_items),
+                        ("handlerCount", flow.handler_count), ("title", flow.title),
+                        ("businessSection", flow.business_section), ("fileName", flow.file_name)):
+        b.text(node, prop, value)
+    for contractor in flow.contractors:
+        b.add(node, pia("contractor"), literal(contractor))
+    if flow.subcontracted is not None:
+        b.add(node, pia("subcontracted"), literal(flow.subcontracted))
+    if flow.step_number is not None:
+        b.add(node, pia("stepNumber"), literal(flow.step_number))
+    if flow.ordinal is not None:
+        b.add(node, pia("ordinal"), literal(flow.ordinal))
+    b.evidence(node, flow.evidence)
+    for prop, ev in flow.field_evidence.items():
+        b.evidence(node, ev, about=prop)
+
+
+def _change(b: _Builder, number: int, change: Change) -> None:
+    node = b.node("change", str(number))
+    b.typed(node, "Change")
+    b.add(iri(b.base), pia("hasChange"), node)
+    if change.changed_on:
+        b.add(node, pia("changedOn"), literal(change.changed_on))
+    b.text(node, "changedItem", change.item)
+    b.text(node, "itemPath", change.item_path)
+    b.text(node, "before", change.before)
+    b.text(node, "after", change.after)
+    b.text(node, "submissionTiming", change.timing)
+    b.text(node, "explanation", change.explanation)
+    b.text(node, "changeCategory", change.category)
+    b.evidence(node, change.evidence)
+
+
+def _assessment(b: _Builder, a: Assessment) -> None:
+    me = iri(b.base)
+    classes = ["Assessment"] + ([KIND_CLASS[a.kind]] if a.kind in KIND_CLASS else [])
+    b.typed(me, *classes)
+    if a.kind:
+        b.add(me, pia("kind"), literal(a.kind))
+    if a.change_log_only:
+        b.add(me, pia("changeLogOnly"), literal(True))
+    for key, (prop, kind) in ASSESSMENT_FACTS.items():
+        b.fact(me, prop, a.facts.get(key), kind)
+    body = a.facts.get("body")
+    if body:
+        node = b.node("body")
+        b.typed(node, "EvaluatingBody")
+        b.add(node, pia("name"), literal(body.value))
+        b.add(me, pia("evaluatingBody"), node)
+        b.evidence(node, body.evidence)
+    affair = a.facts.get("affair")
+    if affair:
+        node = b.node("affair")
+        b.typed(node, "Affair")
+        b.add(node, pia("name"), literal(affair.value))
+        b.add(me, pia("affair"), node)
+        b.evidence(node, affair.evidence)
+    systems = _system_nodes(b, a)
+    for number, system in enumerate(a.systems, start=1):
+        node = b.node("system", str(number))
+        for label in system.connections:
+            target_name = CONNECTION_KIND.get(label, label)
+            target = _actor(b, systems, target_name, system.evidence)
+            if target != node:
+                b.add(node, pia("connectsTo"), target)
+        for name in system.other_connections:
+            target = _actor(b, systems, name, system.evidence)
+            if target != node:
+                b.add(node, pia("connectsTo"), target)
+    for number, file in enumerate(a.files, start=1):
+        node = b.node("file", str(number))
+        b.typed(node, "PersonalInfoFile")
+        b.add(node, pia("name"), literal(file.name))
+        b.add(me, pia("hasFile"), node)
+        b.evidence(node, file.evidence)
+        for key, prop in FILE_FACTS.items():
+            b.fact(node, prop, file.facts.get(key), "date" if key == "holding_start" else "str")
+        for category in file.record_categories:
+            b.add(node, pia("recordCategory"), literal(category.value))
+        for position, item in enumerate(file.record_items, start=1):
+            item_node = b.node("file", str(number), "item", str(position))
+            b.typed(item_node, "RecordItem")
+            b.add(node, pia("recordItem"), item_node)
+            b.add(item_node, pia("name"), literal(item.name))
+            b.text(item_node, "category", item.category)
+            b.evidence(item_node, item.evidence)
+    role_property = {"use": "personalNumberUseBasis", "provision": "provisionBasis", "inquiry": "inquiryBasis"}
+    for position, ref in enumerate(a.legal_refs, start=1):
+        b.legal(me, role_property.get(ref.role, "legalBasis"), ref, f"basis{position}")
+    home = _home_system(b, a, systems)
+    for number, flow in enumerate(a.flows, start=1):
+        _flow(b, a, systems, number, flow, home)
+    for number, risk in enumerate(a.risks, start=1):
+        node = b.node("risk", str(number))
+        b.typed(node, "Risk")
+        b.add(me, pia("hasRisk"), node)
+        b.add(node, pia("riskName"), literal(risk.name))
+        b.add(node, pia("rating"), literal(risk.rating))
+        b.text(node, "section", risk.section)
+        b.evidence(node, risk.evidence)
+    for number, incident in enumerate(a.incidents, start=1):
+        node = b.node("incident", str(number))
+        b.typed(node, "Incident")
+        b.add(me, pia("hasIncident"), node)
+        if incident.occurred is not None:
+            b.add(node, pia("incidentOccurred"), literal(incident.occurred))
+        b.text(node, "content", incident.content)
+        b.evidence(node, incident.evidence)
+    for number, contact in enumerate(a.contacts, start=1):
+        node = b.node("contact", str(number))
+        b.typed(node, "Contact")
+        b.add(me, pia("hasContact"), node)
+        b.text(node, "role", contact.role)
+        b.text(node, "department", contact.department)
+        b.text(node, "address", contact.address)
+        b.text(node, "phone", contact.phone)
+        b.evidence(node, contact.evidence)
+    for number, change in enumerate(a.changes, start=1):
+        _change(b, number, change)
+
+
+def _council(b: _Builder, review: CouncilReview) -> None:
+    me = iri(b.base)
+    b.typed(me, "CouncilReview")
+    b.add(me, pia("reviewType"), literal(review.doc_type))
+    for key, fact in review.facts.items():
+        prop = COUNCIL_FACTS.get(key, f"fact_{segment(key)}" if key.isascii() else None)
+        if prop is None:
+            continue
+        b.fact(me, prop, fact, "date" if fact.normalized and _is_iso(fact.normalized) else "str")
+    for number, condition in enumerate(review.conditions, start=1):
+        node = b.node("condition", str(number))
+        b.add(me, pia("condition"), node)
+        b.add(node, pia("ordinal"), literal(number))
+        b.add(node, f"<{RDFS_LABEL}>", literal(condition.value))
+        b.evidence(node, condition.evidence)
+    for prop, listed in (("listsFile", review.listed_files), ("listsSystem", review.listed_systems)):
+        for fact in listed:
+            b.add(me, pia(prop), literal(fact.value))
+
+
+def _is_iso(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def document_graph(document: Document, content_hash: str = "") -> DocumentGraph:
+    """All triples of one parsed document, in its own named graph."""
+    b = _Builder(document, content_hash)
+    me = iri(b.base)
+    if isinstance(document, CouncilReview):
+        _council(b, document)
+    else:
+        _assessment(b, document)
+    b.add(me, pia("sourceDocument"), literal(document.source_file))
+    b.add(me, pia("documentIndex"), literal(document.document_index))
+    b.add(me, pia("lineStart"), literal(document.line_start))
+    b.add(me, pia("lineEnd"), literal(document.line_end))
+    if content_hash:
+        b.add(me, pia("contentHash"), literal(content_hash))
+    for number, warning in enumerate(document.warnings, start=1):
+        b.warning(number, warning)
+    return b.out
+
+
+def document_graphs(documents: Iterable[Document], content_hash: str = "") -> list[DocumentGraph]:
+    return [document_graph(d, content_hash) for d in documents]
