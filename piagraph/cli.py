@@ -93,7 +93,8 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
       piagraph ingest data/samples/
       piagraph ingest --store /tmp/pia 横浜市_予防接種.pdf
     """
-    from piagraph.ingest import FileResult, ingest as run_ingest
+    from piagraph.ingest import FileResult
+    from piagraph.ingest import ingest as run_ingest
 
     with _open(store_path, endpoint, update_endpoint, read_only=False) as store:
         progress = _Progress(enabled=not quiet and sys.stderr.isatty())
@@ -114,6 +115,12 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
         report = run_ingest(paths, store, workers=workers, skip_unchanged=skip_unchanged,
                             max_bytes=max_size * 1_000_000, on_file=on_file)
         progress.done()
+        from piagraph.analyse.who_receives import unknown_kind_names, unknown_kinds_warning
+
+        unknown = unknown_kinds_warning(
+            unknown_kind_names(store, [f.path for f in report.files if f.status == "loaded"]))
+        if unknown:
+            click.echo(f"warning: {unknown}", err=True)
     failed = len(report.failed)
     click.echo(f"{len(report.files) - failed} file(s) ingested, {report.documents} document(s), "
                f"{failed} failed, {report.seconds:.1f} s", err=True)
@@ -247,6 +254,85 @@ def show(store_path: str | None, endpoint: str | None, update_endpoint: str | No
     with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
         row = select_one(store, Selection(municipality, number, kind, iri))
         click.echo(outline(store, str(row["graph"]), str(row["assessment"])))
+
+
+@main.command("who-receives")
+@store_options
+@click.option("--item", type=click.Choice(["個人番号", "特定個人情報"]), default="個人番号", show_default=True,
+              help="個人番号: flows that carry it; 特定個人情報: every flow of the assessed files (= --all).")
+@click.option("--municipality", default=None, help="自治体名 (exact), e.g. 飯塚市.")
+@click.option("--recipient", default=None, help="Part of the recipient's name or kind, e.g. 都道府県.")
+@click.option("--all", "all_flows", is_flag=True, help="Every flow, not only those carrying 個人番号.")
+@click.option("--format", "fmt", type=FORMATS_TABLE, default="table", show_default=True,
+              help="table shows the main columns; csv/json carry every column (legalBasisCurrent, flow IRI …).")
+@friendly_errors
+def who_receives(store_path: str | None, endpoint: str | None, update_endpoint: str | None, item: str,
+                 municipality: str | None, recipient: str | None, all_flows: bool, fmt: str) -> None:
+    """Who receives 個人番号: every flow carrying it across the loaded assessments, one row each.
+
+    Columns: municipality, assessment, source, recipient, recipient kind, method, legal basis
+    (normalised, current numbering, as printed), frequency, evidence (file:line). Runs the named
+    query queries/who-receives.rq.
+
+    \b
+    Examples:
+      piagraph who-receives
+      piagraph who-receives --municipality 飯塚市 --recipient 都道府県 --format csv
+      piagraph who-receives --item 特定個人情報 --format json
+    """
+    from piagraph.analyse.who_receives import MAIN_COLUMNS, all_flows_for_item
+    from piagraph.analyse.who_receives import who_receives as run
+    from piagraph.views.tables import render
+
+    with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
+        table = run(store, municipality=municipality, recipient=recipient,
+                    all_flows=all_flows or all_flows_for_item(item))
+    columns = MAIN_COLUMNS if fmt == "table" else table.columns
+    click.echo(render(columns, table.rows, fmt))
+
+
+@main.command()
+@click.argument("municipalities", nargs=-1)
+@store_options
+@click.option("--affair", default=None, help="Part of the affair name, e.g. 予防接種 (default: every assessment).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "html"]), default="table", show_default=True)
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@friendly_errors
+def compare(municipalities: tuple[str, ...], store_path: str | None, endpoint: str | None,
+            update_endpoint: str | None, affair: str | None, fmt: str, output: str | None) -> None:
+    """Compare an affair's assessments across municipalities, one column each.
+
+    Rows: kind and 公表日, subject count, system kinds, business systems, vendors (委託先), 再委託,
+    情報連携, provision/transfer recipients and methods, legal bases (current numbering), risk ratings
+    other than 十分である, incidents, changes. Cells that differ from the row's majority are marked
+    (* in table/csv, highlighted in html). The html page adds the merged network of systems and flows.
+
+    \b
+    Examples:
+      piagraph compare --affair 予防接種
+      piagraph compare --affair 予防接種 飯塚市 横浜市 --format csv
+      piagraph compare --affair 予防接種 --format html -o out/compare.html
+    """
+    from piagraph.analyse.compare import compare as run
+    from piagraph.analyse.compare import comparison_graph
+    from piagraph.views.compare import format_compare_csv, format_compare_table, render_compare_html
+
+    with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
+        matrix = run(store, affair=affair, municipalities=municipalities or None)
+        graph = comparison_graph(store, matrix) if fmt == "html" else None
+    if fmt == "html":
+        text = render_compare_html(matrix, graph)
+    elif fmt == "csv":
+        text = format_compare_csv(matrix)
+    else:
+        text = format_compare_table(matrix)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    for note in matrix.notes if fmt != "table" else []:
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command()

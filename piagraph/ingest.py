@@ -18,6 +18,7 @@ from piagraph.parse import parse_source
 from piagraph.rdf import document_graph
 from piagraph.read import DEFAULT_MAX_BYTES, read_path
 from piagraph.store.base import GraphUpload, Store
+from piagraph.vocabulary import load_vocabulary
 
 INPUT_SUFFIXES = {".txt", ".text", ".tsv", ".pdf"}
 
@@ -161,6 +162,7 @@ def ingest(
         if on_file:
             on_file(problem)
     known = store.content_hashes() if skip_unchanged else set()
+    load_vocabulary(store)
 
     def write(result: FileResult) -> None:
         if result.status == "loaded":

@@ -131,6 +131,7 @@ class Risk:
     rating: str  # 特に力を入れている / 十分である / 課題が残されている
     evidence: Evidence
     section: str | None = None
+    file_name: str | None = None  # 全項目 repeats Ⅲ per 特定個人情報ファイル
 
 
 @dataclass

@@ -33,4 +33,21 @@ def write_outputs(store: Store, out_dir: Path) -> list[Path]:
     assessments_csv = out_dir / "assessments.csv"
     assessments_csv.write_text(format_csv(["assessment", *columns], assessments), encoding="utf-8")
     written.append(assessments_csv)
+    written += _who_receives_and_compare(store, out_dir)
     return written
+
+
+def _who_receives_and_compare(store: Store, out_dir: Path, max_graph_columns: int = 30) -> list[Path]:
+    """out/who-receives.csv (flows carrying 個人番号) and out/compare.{html,csv} for the most shared affair."""
+    from piagraph.analyse.compare import compare, comparison_graph, most_shared_affair
+    from piagraph.analyse.who_receives import who_receives
+    from piagraph.views.compare import format_compare_csv, render_compare_html
+
+    table = who_receives(store)
+    paths = [out_dir / "who-receives.csv", out_dir / "compare.html", out_dir / "compare.csv"]
+    paths[0].write_text(format_csv(table.columns, table.rows), encoding="utf-8")
+    matrix = compare(store, affair=most_shared_affair(store))
+    graph = comparison_graph(store, matrix) if len(matrix.columns) <= max_graph_columns else None
+    paths[1].write_text(render_compare_html(matrix, graph), encoding="utf-8")
+    paths[2].write_text(format_compare_csv(matrix), encoding="utf-8")
+    return paths

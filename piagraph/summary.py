@@ -32,7 +32,9 @@ def store_statistics(store: Store) -> list[dict[str, object]]:
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"
     )
     counts = {str(r["c"]).removeprefix(PIA): int(r["n"]) for r in table.rows}
-    graphs = store.select("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0]["n"]
+    graphs = store.select(
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?d <%ssourceDocument> ?f } }" % PIA
+    ).rows[0]["n"]
     rows: list[dict[str, object]] = [{"what": "documents (named graphs)", "count": int(graphs or 0)}]
     rows += [{"what": label, "count": counts.get(cls, 0)} for cls, label in _CLASSES]
     rows.append({"what": "quads", "count": store.quad_count()})

@@ -20,9 +20,11 @@ from .phrases import (
     CONFIRM_CONTRACTOR,
     JUKI_FUNCTIONS,
     JUKINET_FUNCTIONS,
+    MEASURES,
     MIDDLE_FUNCTIONS,
     SUB_PERMIT,
     VRS_FUNCTIONS,
+    VRS_MEASURES,
 )
 
 PER_MUNICIPALITY = 12  # consecutive documents share one municipality (each with a different affair)
@@ -324,9 +326,95 @@ def _change_item(*parts: str) -> str:
     return "\n".join(parts)
 
 
+_MEASURE_PLACES = (
+    ("Ⅲリスク対策", "2.特定個人情報の入手", "リスクに対する措置の内容", ("acq_target", "acq_method")),
+    ("Ⅲリスク対策", "3.特定個人情報の使用", "その他の措置の内容", ("use_outside", "use_copy")),
+    ("Ⅲリスク対策", "3.特定個人情報の使用", "ユーザー認証の管理\n具体的な管理方法", ("use_auth", "use_access")),
+    ("Ⅲリスク対策", "4.特定個人情報ファイルの取扱いの委託", "その他の措置の内容", ("ent_org", "ent_limit")),
+    ("Ⅲリスク対策", "7.特定個人情報の保管・消去", "その他の措置の内容", ("keep_phys", "keep_tech")),
+    ("Ⅲリスク対策", "9.従業者に対する教育・啓発", "具体的な方法", ("education",)),
+    ("Ⅱ特定個人情報ファイルの概要", "6.特定個人情報の保管・消去", "保管場所", ("keep_phys", "keep_backup")),
+)
+
+
+def _measure_text(rng: random.Random, topics: tuple[str, ...], p: Profile, lo: int, hi: int) -> list[str]:
+    lines = []
+    for t in topics:
+        pool = MEASURES[t]
+        for x in rng.sample(pool, min(len(pool), rng.randint(lo, hi))):
+            lines.append("・" + x.format(muni=p.municipality, sys="業務システム", atena=p.atena, mid=p.mid, juki=p.juki,
+                                         dept="担当課"))
+    return lines
+
+
+def _one_change(day: dt.date, a: Affair, kind: str, p: Profile, rng: random.Random, files: list[PIFile],
+                dept: str) -> tuple[str, str, str]:
+    e_after = cit.epoch(day, rng, stale=0)
+    e_before = max(0, e_after - 1)
+    r = rng.random()
+    if r < 0.12 and e_after:
+        item = _change_item("Ⅰ基本情報", "５．情報提供ネットワークシステムによる情報連携", "②法令上の根拠")
+        return (item, "（情報提供の根拠）\n" + cit.linkage(a, e_before, rng, False),
+                "（情報提供の根拠）\n" + cit.linkage(a, e_after, rng, False))
+    if r < 0.2 and e_after and files[0].provisions:
+        k = rng.randrange(len(files[0].provisions))
+        item = _change_item("Ⅱ特定個人情報ファイルの概要", "5.特定個人情報の提供・移転（委託に伴うものを除く）",
+                            f"提供先{k + 1}", "①法令上の根拠")
+        return item, cit.provision(a, e_before, rng, k), cit.provision(a, e_after, rng, k)
+    if r < 0.26 and e_after and a.b1_old:
+        item = _change_item("Ⅰ基本情報", "４．個人番号の利用", "法令上の根拠")
+        return item, cit.use_basis(a, e_before, rng, False), cit.use_basis(a, e_after, rng, False)
+    if r < 0.34:
+        item = _change_item("Ⅰ基本情報", "６．評価実施機関における担当部署", "①部署")
+        old, new = rng.sample(p.bureaus, 2)
+        return item, f"{old}　{dept}", f"{new}　{rng.choice(a.depts)}"
+    if r < 0.42:
+        item = _change_item("Ⅱ特定個人情報ファイルの概要", "4.特定個人情報ファイルの取扱いの委託",
+                            f"委託事項{rng.randint(1, 3)}", "③委託先名")
+        old, new = rng.sample(p.vendors, 2)
+        return item, old, new
+    vrs_era = a.key == "予防接種" and day >= dt.date(2022, 4, 1)
+    if r < 0.5 and vrs_era:
+        item = _change_item("Ⅰ基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム",
+                            f"システム{rng.randint(3, 8)}")
+        return item, f"①システムの名称\n{V.VRS}\n②システムの機能\n" + "\n".join(VRS_FUNCTIONS), "削除"
+    if r < 0.56:
+        item = _change_item("Ⅱ特定個人情報ファイルの概要", "2.基本情報", "②対象となる本人の数")
+        old, new = rng.sample(V.CHOICE_PEOPLE[:4], 2)
+        return item, old, new
+    if r < 0.62:
+        item = _change_item("Ⅳ開示請求、問合せ", "2.特定個人情報ファイルの取扱いに関する問合せ", "①連絡先")
+        before = f"{rng.choice(p.bureaus)}　{dept}\n住所：{p.address}\n電話番号：{p.phone}"
+        return item, before, before.rsplit("-", 1)[0] + f"-{rng.randint(1000, 9999)}"
+    if r < 0.68 and kind == "全項目":
+        same = "「（別紙）全項目評価書の変更箇所」のとおり"
+        return same, same, same
+    if r < 0.74:
+        item = _change_item("Ⅰ基本情報", "１．特定個人情報ファイルを取り扱う事務", "②事務の内容")
+        before = "\n".join(s.format(muni=p.municipality) for s in a.summary)
+        notes = ["制度改正に伴い、対象者の範囲を変更した。", "関係法令の改正に伴い記載を修正した。"]
+        if day.year >= 2024:
+            notes.append(f"令和{day.year - 2018}年度から一部の業務は実施しない。")
+        return item, before, before + "\n※" + rng.choice(notes)
+    if r < 0.8 and vrs_era:
+        item = _change_item("Ⅱ特定個人情報ファイルの概要", "7.備考")
+        return item, "\n".join(VRS_MEASURES), "削除"
+    head, sec, field_, topics = rng.choice(_MEASURE_PLACES)
+    item = _change_item(head, sec, field_)
+    before = _measure_text(rng, topics, p, 2, 5)
+    added = _measure_text(rng, topics, p, 1, 2)
+    after = [*before, *(x for x in added if x not in before)]
+    if after == before:
+        after.append("・定期的に運用状況を点検する。")
+    if rng.random() < 0.3:
+        before, after = after, before
+    return item, "\n".join(before), "\n".join(after)
+
+
 def changes(doc_day: dt.date, a: Affair, kind: str, p: Profile, rng: random.Random, files: list[PIFile],
             dept: str) -> list[Change]:
-    n = rng.choice((0, 1, 2, 3, 4) if kind == "基礎" else (0, 1, 2, 3, 5, 8, 12, 18, 25))
+    counts = (0, 2, 3, 4, 6, 8) if kind == "基礎" else (2, 4, 6, 10, 15, 20, 28, 36, 45)
+    n = rng.choice(counts)
     if kind == "全項目":
         n = max(n, 3)
     if n == 0:
@@ -335,48 +423,7 @@ def changes(doc_day: dt.date, a: Affair, kind: str, p: Profile, rng: random.Rand
     days = sorted(random_day(rng, first, doc_day) for _ in range(n))
     out = []
     for day in days:
-        e_after = cit.epoch(day, rng, stale=0)
-        e_before = max(0, e_after - 1)
-        r = rng.random()
-        if r < 0.2 and e_after:
-            item = _change_item("Ⅰ基本情報", "５．情報提供ネットワークシステムによる情報連携", "②法令上の根拠")
-            before = "（情報提供の根拠）\n" + cit.linkage(a, e_before, rng, False)
-            after = "（情報提供の根拠）\n" + cit.linkage(a, e_after, rng, False)
-        elif r < 0.3 and e_after and files[0].provisions:
-            k = rng.randrange(len(files[0].provisions))
-            item = _change_item("Ⅱ特定個人情報ファイルの概要", "5.特定個人情報の提供・移転（委託に伴うものを除く）",
-                                f"提供先{k + 1}", "①法令上の根拠")
-            before, after = cit.provision(a, e_before, rng, k), cit.provision(a, e_after, rng, k)
-        elif r < 0.38:
-            item = _change_item("Ⅰ基本情報", "４．個人番号の利用", "法令上の根拠")
-            before = cit.use_basis(a, e_before, rng, False)
-            after = cit.use_basis(a, e_after, rng, False)
-        elif r < 0.5:
-            old = f"{rng.choice(p.bureaus)}　{dept}"
-            item = _change_item("Ⅰ基本情報", "６．評価実施機関における担当部署", "①部署")
-            before, after = old, f"{rng.choice(p.bureaus)}　{rng.choice(a.depts)}"
-        elif r < 0.6:
-            item = _change_item("Ⅱ特定個人情報ファイルの概要", "4.特定個人情報ファイルの取扱いの委託",
-                                f"委託事項{rng.randint(1, 3)}", "③委託先名")
-            before, after = rng.sample(p.vendors, 2)
-        elif r < 0.68:
-            item = _change_item("Ⅰ基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム",
-                                f"システム{rng.randint(3, 8)}")
-            before, after = f"①システムの名称\n{V.VRS}\n②システムの機能\n" + "\n".join(VRS_FUNCTIONS[:3]), "削除"
-        elif r < 0.76:
-            item = _change_item("Ⅱ特定個人情報ファイルの概要", "2.基本情報", "②対象となる本人の数")
-            before, after = rng.sample(V.CHOICE_PEOPLE[:4], 2)
-        elif r < 0.84:
-            item = _change_item("Ⅳ開示請求、問合せ", "2.特定個人情報ファイルの取扱いに関する問合せ", "①連絡先")
-            before = f"{rng.choice(p.bureaus)}　{dept}\n住所：{p.address}\n電話番号：{p.phone}"
-            after = f"{rng.choice(p.bureaus)}　{dept}\n住所：{p.address}\n電話番号：{p.phone[:-4]}{rng.randint(1000, 9999)}"
-        elif r < 0.9 and kind == "全項目":
-            item = "「（別紙）全項目評価書の変更箇所」のとおり"
-            before = after = "「（別紙）全項目評価書の変更箇所」のとおり"
-        else:
-            item = _change_item("Ⅲリスク対策", "3.特定個人情報の使用", "その他の措置の内容")
-            before = "・システムの操作履歴（操作ログ）を記録する。"
-            after = before + "\n・操作ログを定期的に確認し、不正な利用がないことを確認する。"
+        item, before, after = _one_change(day, a, kind, p, rng, files, dept)
         out.append(Change(wareki(day, p.date_style, p.gannen), item, before, after,
                           "事前" if rng.random() < 0.2 else "事後", rng.choice(CHANGE_NOTES)))
     return out

@@ -28,7 +28,9 @@ from .phrases import (
 )
 
 Item = tuple
+GENERAL = tuple(s for pool in MEASURES.values() for s in pool if len(s) > 25)
 GROUPS = ((2, 5), (6, 10), (11, 15), (16, 20))
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 ZEN = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
@@ -43,6 +45,8 @@ class Form:
         self.items: list[Item] = []
         self.full = doc.kind == "全項目"
         self.vrs = any(s.name.startswith("ワクチン接種記録") for s in doc.systems)
+        self.scale = {"基礎": 1.0, "重点": 2.2, "全項目": 2.2}[doc.kind]
+        self.boiler = {"基礎": 0.0, "重点": 0.45, "全項目": 0.45}[doc.kind]
 
     # -- primitives -------------------------------------------------------
     def h(self, text: str) -> None:
@@ -67,29 +71,28 @@ class Form:
         return text.format_map(self.doc.ctx) if "{" in text else text
 
     def measure(self, topics: tuple[str, ...], lo: int = 2, hi: int = 5, header: float = 0.25) -> str:
+        """Bulleted measures from the topic pools; longer in 重点/全項目, sometimes with national boilerplate."""
         rng = self.rng
         lines = []
         if rng.random() < header:
             lines.append(f"＜{self.doc.municipality}における措置＞")
         for t in topics:
             pool = MEASURES[t]
-            for s in rng.sample(pool, min(len(pool), rng.randint(lo, hi))):
-                lines.append("・" + self.fill(s))
-        return "\n".join(lines)
+            want = round(rng.randint(lo, hi) * self.scale)
+            chosen = rng.sample(pool, min(len(pool), want))
+            if want > len(pool):  # long answers wander into neighbouring topics
+                chosen += rng.sample(GENERAL, min(len(GENERAL), want - len(pool)))
+            lines.extend("・" + self.fill(s) for s in chosen)
+        text = "\n".join(lines)
+        if self.doc.kind != "基礎" and lo and rng.random() < self.boiler:
+            extra = rng.choice((MIDDLE_PLATFORM, MIDDLE_SOFTWARE, VRS_MEASURES if self.vrs else MIDDLE_STORAGE))
+            text += "\n\n" + "\n".join(extra)
+        return text
 
     def rating(self, label: str = " リスクへの対策は十分か") -> None:
         r = self.rng.random()
         sel = V.CHOICE_ENOUGH[1] if r < 0.85 else V.CHOICE_ENOUGH[0] if r < 0.97 else V.CHOICE_ENOUGH[2]
         self.c(label, sel, V.CHOICE_ENOUGH)
-
-    def groups(self, word: str, count: int, done: set[int]) -> None:
-        """Placeholder headers such as 「委託事項6～10」 for groups not yet announced."""
-        for lo, hi in GROUPS:
-            if lo not in done and (count < lo or count >= lo):
-                if count >= lo and count <= hi:
-                    continue
-                done.add(lo)
-                self.h(f" {word}{lo}～{hi}")
 
     # -- cover ------------------------------------------------------------
     def cover(self, title: str) -> None:
@@ -120,9 +123,7 @@ class Form:
         self.brk()
 
     def contents(self, parts: list[str]) -> None:
-        self.p("項目一覧")
-        for part in parts:
-            self.p(part)
+        self.p("\n\n".join(["項目一覧", *parts]))
         self.brk()
 
     # -- Ⅰ ----------------------------------------------------------------
@@ -278,7 +279,7 @@ class Form:
         es = f.entrustments
         self.h(" ４．特定個人情報ファイルの取扱いの委託")
         self.c(" 委託の有無　※", V.CHOICE_ENTRUST[0] if es else V.CHOICE_ENTRUST[1], V.CHOICE_ENTRUST,
-               f"（ {len(es) or ''} ）　件")
+               f"（ {len(es)} ）　件" if es else "（ ）　件")
         done: set[int] = set()
         for i, e in enumerate(es, 1):
             for lo, hi in GROUPS:
@@ -388,7 +389,7 @@ class Form:
 
     # -- Ⅲ ----------------------------------------------------------------
     def risks(self, f: PIFile) -> None:
-        full, rng = self.full, self.rng
+        full = self.full
         if full:
             self.h("Ⅲ　特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※（７．リスク１⑨を除く。）")
         else:
@@ -513,7 +514,7 @@ class Form:
         rng = self.rng
         self.x(" ６．情報提供ネットワークシステムとの接続",
                [("接続しない（入手）", False, None, ""), ("接続しない（提供）", False, None, "")])
-        soft = "\n".join(MIDDLE_SOFTWARE[:1] + tuple(rng.sample(MIDDLE_SOFTWARE[1:], rng.randint(2, 4))))
+        soft = "\n".join((MIDDLE_SOFTWARE[0], *rng.sample(MIDDLE_SOFTWARE[1:], rng.randint(2, 4))))
         plat = "\n".join(MIDDLE_PLATFORM)
         risks = (("目的外の入手が行われるリスク", soft),
                  ("安全が保たれない方法によって入手が行われるリスク", plat),
@@ -654,7 +655,13 @@ class Form:
         d, rng = self.doc, self.rng
         self.h("Ⅰ　関連情報\n １．特定個人情報ファイルを取り扱う事務")
         self.f(" ①事務の名称", d.affair_name)
-        self.f(" ②事務の概要", "\n".join(self.fill(s) for s in d.affair.summary))
+        a = d.affair
+        summary = [self.fill(s) for s in a.summary]
+        summary.append(f"本市は、{a.law}及び番号法の規定に従い、特定個人情報を以下の事務で取り扱う。")
+        summary += [f"{CIRCLED[i]}{u}" for i, u in enumerate(a.usage)]
+        summary.append(f"※なお、{a.key}に係る事務の一部は外部事業者に委託しており、委託先においても特定個人情報を"
+                       "適切に取り扱うよう契約により担保している。")
+        self.f(" ②事務の概要", "\n".join(summary))
         self.f(" ③システムの名称", "、".join(s.name for s in d.systems))
         self.h(" ２．特定個人情報ファイル名")
         self.p("\n".join(f"（{_num(i)}）{f.name}" for i, f in enumerate(d.files, 1)))
@@ -675,7 +682,7 @@ class Form:
         self.f(" 連絡先", f"{d.address}\n{d.municipality}　{d.bureau}　{d.dept}\n電話：{d.phone}")
         self.brk()
         self.h("Ⅱ　しきい値判断項目\n １．対象人数")
-        opts = [V.CHOICE_PEOPLE_SMALL[0] + "（任意実施）"] + V.CHOICE_PEOPLE_SMALL[1:]
+        opts = [V.CHOICE_PEOPLE_SMALL[0] + "（任意実施）", *V.CHOICE_PEOPLE_SMALL[1:]]
         self.c(" 評価対象の事務の対象人数は何人か", d.people, opts)
         self.f(" いつ時点の計数か", f"{d.published_text} 時点")
         self.h(" ２．取扱者数")

@@ -5,9 +5,11 @@ and transfer methods (紙, 専用線 …). A name is matched in four stages, fir
 
 1. ``exact``: the normalised name (or the name without its parenthetical notes) equals a
    prefLabel/altLabel of a concept;
-2. ``rule``: a keyword rule (e.g. 「番号連携」 -> IntegratedAddressee, 「…台帳システム」 -> BusinessSystem);
-3. ``fuzzy``: difflib ratio >= ``FUZZY_THRESHOLD`` against every label, for unseen spellings;
-4. ``none``: the scheme's "other" concept; the caller should warn.
+2. ``rule``: a keyword rule (e.g. 「番号連携」 -> IntegratedAddressee, 「住基ネット」 -> JukiNet);
+3. ``fuzzy``: difflib ratio >= ``FUZZY_THRESHOLD`` against every label, for unseen spellings and typos;
+4. ``rule`` again, generic rules that must not pre-empt fuzzy matching (「…管理システム」, 「…台帳システム」
+   -> BusinessSystem, so that a misspelt 「ワクチン接種記緑システム」 still reaches VRS);
+5. ``none``: the scheme's "other" concept; the caller should warn.
 
 Labels are loaded once from kinds.ttl and results are cached, so calling the matchers thousands of
 times costs little.
@@ -110,7 +112,7 @@ _BUSINESS_WORDS = (
 
 _SYSTEM_RULES: list[tuple[str, str]] = [
     (r"中間サーバ", "IntermediateServer"),
-    (r"住基ネット|住民基本台帳ネットワーク|市町村cs|コミュニケーションサーバ|都道府県サーバ|全国サーバ",
+    (r"住基ネット|住民基本台帳ネットワーク|市町村cs|コミュニケーションサーバ|都道府県サーバ|全国サーバ|統合端末",
      "JukiNet"),
     (r"情報提供ネットワーク|情報照会ネットワーク|情報提供nws|インタ-?ー?フェ-?ー?イ?スシステム",
      "InformationProvisionNetwork"),
@@ -123,6 +125,8 @@ _SYSTEM_RULES: list[tuple[str, str]] = [
     (r"個人番号カード管理|カード管理システム", "IndividualNumberCard"),
     (r"住民基本台帳|住基|住記|住民記録", "ResidentRegistry"),
     (r"税|賦課|収納", "Tax"),
+]
+_SYSTEM_LATE_RULES: list[tuple[str, str]] = [
     (rf"(?:{_BUSINESS_WORDS}).*(?:システム|サーバ)|「.+」", "BusinessSystem"),
 ]
 # Applied after fuzzy matching: any other name of a system is most likely a local business system.
@@ -133,8 +137,9 @@ _GENERIC_SYSTEM_NAMES = frozenset(
 )
 
 _ACTOR_RULES: list[tuple[str, str]] = [
+    (r"^(?:自部署|自課|自庁|本市|当市|本町|当町|本村|当村)$", "EvaluatingBody"),
     (r"(?:都道府県|知事).*市区?町村|市区?町村.*(?:都道府県|知事)", "LocalGovernment"),
-    (r"審議会|審査会", "Council"),
+    (r"審議会|審査会|調査会", "Council"),
     (r"地方公共団体情報システム機構|j-?lis", "JLIS"),
     (r"医療機関|医師会|病院|診療所|クリニック|医院", "MedicalInstitution"),
     (r"株式会社|有限会社|合同会社|\(株\)|\(有\)|事業者|業者$|委託先|受託者|財団法人|社団法人", "Contractor"),
@@ -177,6 +182,7 @@ class _Index:
     exact: dict[str, str]  # normalised label -> key
     fuzzy: tuple[tuple[str, str], ...]  # (normalised label, key) long enough for fuzzy matching
     rules: tuple[tuple[re.Pattern[str], str], ...]
+    late_rules: tuple[tuple[re.Pattern[str], str], ...]
     other: _Concept
 
     def result(self, key: str, score: float, method: str) -> KindMatch:
@@ -215,6 +221,7 @@ def _labels() -> dict[str, list[tuple[str, str, str, list[str]]]]:
 
 
 _RULES = {"system": _SYSTEM_RULES, "actor": _ACTOR_RULES, "method": _METHOD_RULES}
+_LATE_RULES: dict[str, list[tuple[str, str]]] = {"system": _SYSTEM_LATE_RULES}
 
 
 @lru_cache(maxsize=3)
@@ -235,10 +242,11 @@ def _index(scheme_name: str) -> _Index:
     if other_key not in concepts:
         raise RuntimeError(f"{KINDS_FILE}: scheme {scheme_name!r} has no {other_key!r} concept")
     rules = tuple((re.compile(pattern), key) for pattern, key in _RULES[scheme_name])
-    missing = {key for _, key in rules} - concepts.keys()
+    late = tuple((re.compile(pattern), key) for pattern, key in _LATE_RULES.get(scheme_name, []))
+    missing = {key for _, key in rules + late} - concepts.keys()
     if missing:
         raise RuntimeError(f"{KINDS_FILE}: rule targets without a concept: {sorted(missing)}")
-    return _Index(scheme_name, concepts, exact, tuple(fuzzy), rules, concepts[other_key])
+    return _Index(scheme_name, concepts, exact, tuple(fuzzy), rules, late, concepts[other_key])
 
 
 def _exact(index: _Index, variants: list[str]) -> KindMatch | None:
@@ -249,9 +257,9 @@ def _exact(index: _Index, variants: list[str]) -> KindMatch | None:
     return None
 
 
-def _rule(index: _Index, variants: list[str]) -> KindMatch | None:
+def _rule(index: _Index, variants: list[str], late: bool = False) -> KindMatch | None:
     for variant in variants[:2]:  # the full key and the key without notes
-        for pattern, key in index.rules:
+        for pattern, key in index.late_rules if late else index.rules:
             if pattern.search(variant):
                 return index.result(key, 0.9, "rule")
     return None
@@ -281,7 +289,8 @@ def _match(scheme_name: str, name: str | None) -> KindMatch:
     if not key:
         return index.none()
     variants = _variants(key)
-    return _exact(index, variants) or _rule(index, variants) or _fuzzy(index, variants) or index.none()
+    return (_exact(index, variants) or _rule(index, variants) or _fuzzy(index, variants)
+            or _rule(index, variants, late=True) or index.none())
 
 
 # --------------------------------------------------------------------------------------------

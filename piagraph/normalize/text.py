@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # NFKC would turn ① into "1" and Ⅱ into "II": keep those, the form's labels depend on them.
 _PROTECTED = {chr(c) for c in range(0x2460, 0x2474)} | {chr(c) for c in range(0x2160, 0x216C)}
@@ -14,19 +15,27 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "Ⅵ": 6, "Ⅶ": 7, "Ⅷ": 8, "Ⅸ": 9, "Ⅹ": 10}
 
 
+_TO_PLACEHOLDER = {ord(ch): 0xE000 + i for i, ch in enumerate(sorted(_PROTECTED))}
+_FROM_PLACEHOLDER = {v: k for k, v in _TO_PLACEHOLDER.items()}
+
+
+@lru_cache(maxsize=65536)
 def nfkc(text: str) -> str:
     """NFKC except for circled numbers and Roman numerals, plus ○/〇 and dash variants unified."""
     if text.isascii():
         return text
-    out = "".join(ch if ch in _PROTECTED else unicodedata.normalize("NFKC", ch) for ch in text)
+    # Protect ①… and Ⅰ… by private-use placeholders so that one C-level normalize does the rest.
+    out = unicodedata.normalize("NFKC", text.translate(_TO_PLACEHOLDER)).translate(_FROM_PLACEHOLDER)
     return out.translate(_EXTRA)
 
 
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """nfkc, white space collapsed to one ASCII space, stripped."""
     return _SPACES.sub(" ", nfkc(text)).strip()
 
 
+@lru_cache(maxsize=65536)
 def squash(text: str) -> str:
     """nfkc with no white space at all: for matching labels that PDF extraction spaced out."""
     return _SPACES.sub("", nfkc(text)).strip()

@@ -37,7 +37,7 @@ def _title(doc: DocText, lines: list[Line]) -> tuple[str, int, int, str | None] 
     """(title, first line, last line, leading number) for a line ending in 「…項目評価書」."""
     for i, line in enumerate(lines):
         text = line.text
-        if _HEADING.search(line.squashed) or "評価書番号" in text and "評価書名" in text:
+        if _HEADING.search(line.squashed) or ("評価書番号" in text and "評価書名" in text):
             continue
         cells = [c for c in (line.cells if doc.layout == "table" else [text]) if c]
         candidate = cells[-1] if cells else text
@@ -94,6 +94,9 @@ def parse_cover(doc: DocText, assessment: Assessment) -> None:
         numbers = [line for line in lines if _NUMBER_ONLY.match(line.text) or
                    (doc.layout == "table" and line.cells and _NUMBER_ONLY.match(line.cells[0]))]
         label = doc.first(r"評価書番号", first, last)
+        if len({ln.text for ln in numbers}) > 1:
+            # A bare 「1」 is the cover's page number (page furniture) when another number stands there.
+            numbers = [ln for ln in numbers if ln.text != "1"] or numbers
         if numbers:
             anchor = label[0].number if label else first
             chosen = min(numbers, key=lambda line: abs(line.number - anchor))

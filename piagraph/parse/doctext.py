@@ -8,6 +8,7 @@ boxes. Table-layout texts (tab-separated label/value rows) are read cell by cell
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -40,7 +41,7 @@ class DocText:
         self.source_file = span.source.path
         self.layout = span.source.layout
         self.lines = [Line(n, raw, norm(raw), squash(raw)) for n, raw in span.numbered_lines()]
-        self._by_number = {line.number: i for i, line in enumerate(self.lines)}
+        self._numbers = [line.number for line in self.lines]  # ascending: bisect finds spans
         self.warnings: list[ParseWarning] = []
 
     # -- evidence and warnings -------------------------------------------------------------
@@ -60,21 +61,7 @@ class DocText:
     # -- navigation ------------------------------------------------------------------------
     def between(self, start: int, end: int) -> list[Line]:
         """Lines with numbers in [start, end]."""
-        first = self._index_at_or_after(start)
-        out = []
-        for line in self.lines[first:]:
-            if line.number > end:
-                break
-            out.append(line)
-        return out
-
-    def _index_at_or_after(self, number: int) -> int:
-        if number in self._by_number:
-            return self._by_number[number]
-        for i, line in enumerate(self.lines):
-            if line.number >= number:
-                return i
-        return len(self.lines)
+        return self.lines[bisect_left(self._numbers, start) : bisect_right(self._numbers, end)]
 
     @property
     def first_line(self) -> int:

@@ -28,6 +28,14 @@ def _looks_utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _plausible(text: str) -> bool:
+    """cp932 decodes almost any bytes; real text has few control or private-use characters."""
+    sample = text[:200_000]
+    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or 0x7F <= ord(ch) <= 0x9F
+              or 0xE000 <= ord(ch) <= 0xF8FF)
+    return odd <= max(2, len(sample) // 200)
+
+
 def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     """Decode ``data``; return (text, encoding name). Raises ReadError naming the file."""
     if not data.strip():
@@ -41,16 +49,20 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     guessed = _looks_utf16_without_bom(data)
     if guessed:
         try:
-            return data.decode(guessed), guessed
+            text = data.decode(guessed)
         except UnicodeDecodeError:
-            pass
+            text = ""
+        if text and _plausible(text):
+            return text, guessed
     if b"\x00" in data[:65536]:
         raise ReadError(path, "binary file (NUL bytes): not a text or PDF assessment")
     for name in ("utf-8", "cp932"):
         try:
-            return data.decode(name), name
+            text = data.decode(name)
         except UnicodeDecodeError:
             continue
+        if _plausible(text):
+            return text, name
     # Report the first bad byte of the more likely encoding (UTF-8) with its line.
     try:
         data.decode("utf-8")

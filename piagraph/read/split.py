@@ -51,15 +51,23 @@ def _anchors(source: SourceText) -> list[_Anchor]:
     return found
 
 
-def _page_start_before(source: SourceText, line: int, floor: int, reach: int = 40) -> int:
-    """Move a document start back to the first line after the preceding run of blank lines."""
+def _page_start_before(source: SourceText, line: int, floor: int, reach: int = 120) -> int:
+    """Move a document start back to the start of its page (after a run of >= 3 blank lines), since
+    the anchor's box may stand anywhere on the cover page; else to the start of its block."""
+    blank_run = 0
+    block_start = None
     number = line - 1
-    while number > floor and number > line - reach:
+    while number >= max(floor, line - reach):
         if not source.lines[number - 1].strip():
-            # Found a blank line: start right after the blank run.
-            return number + 1
+            blank_run += 1
+            if blank_run >= 3:
+                return number + blank_run
+            if block_start is None:
+                block_start = number + 1
+        else:
+            blank_run = 0
         number -= 1
-    return max(floor, line - reach) if number <= floor else line
+    return block_start or line
 
 
 def split_documents(source: SourceText) -> list[DocumentSpan]:

@@ -1,0 +1,86 @@
+"""Who receives 個人番号, and names that no canonical kind covers.
+
+``who_receives`` runs the named query ``queries/who-receives.rq``: one row per flow (入手, 委託, 提供, 移転,
+別添1 step) with the municipality, the assessment, both ends, the recipient's canonical kind, the
+method, the legal basis (normalised, current and as printed), the frequency and the evidence.
+
+``unknown_kind_names`` lists system and actor names that matched no concept of ontology/kinds.ttl
+(their kind is the scheme's ``other``), so that the vocabulary can be extended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from piagraph.errors import QueryError
+from piagraph.queries import bind, load_query
+from piagraph.store.base import ResultTable, Store
+from piagraph.terms import KINDS, PIA, literal
+
+#: --item values: what a flow must carry to be listed. 特定個人情報 = every flow of the assessed files.
+ITEMS = {"個人番号": False, "特定個人情報": True}
+#: The columns an auditor reads first (the table view); CSV/JSON carry every column of the query.
+MAIN_COLUMNS = ["municipality", "assessment", "source", "recipient", "recipientKind", "method",
+                "legalBasis", "legalBasisRaw", "frequency", "evidence"]
+
+
+def all_flows_for_item(item: str) -> bool:
+    """``--item`` -> the query's ``all`` flag; an unknown item is a clear error."""
+    if item not in ITEMS:
+        raise QueryError(f"unknown --item {item!r}; use one of {', '.join(ITEMS)}")
+    return ITEMS[item]
+
+
+def who_receives(store: Store, municipality: str | None = None, recipient: str | None = None,
+                 all_flows: bool = False, assessment: str | None = None) -> ResultTable:
+    """Every flow carrying 個人番号 (``all_flows``: every flow) across the loaded assessments.
+
+    ``recipient`` matches part of the recipient's printed name or of its kind's label.
+    """
+    params: dict[str, object] = {"municipality": municipality, "recipient": recipient,
+                                 "assessment": assessment}
+    if all_flows:
+        params["all"] = True
+    return store.select(bind(load_query("who-receives"), params))
+
+
+_UNKNOWN_KINDS = """
+PREFIX pia: <%(pia)s>
+SELECT DISTINCT ?name ?file ?line WHERE {
+  GRAPH ?g {
+    ?node pia:name ?name .
+    { ?node pia:systemKind <%(kinds)ssystem/other> } UNION { ?node pia:actorKind <%(kinds)sactor/other> }
+    OPTIONAL { ?node pia:evidence ?ev . ?ev pia:sourceFile ?file ; pia:lineStart ?line }
+    ?document pia:sourceDocument ?source .
+  }
+  %(values)s
+}
+ORDER BY ?name ?file ?line
+"""
+
+
+def unknown_kind_names(store: Store, sources: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(name, "file:line") of every system/actor whose kind is ``other``, first occurrence per name.
+
+    ``sources`` limits the search to documents from those files (as recorded at ingest).
+    """
+    chosen = sorted(set(sources)) if sources is not None else None
+    if chosen == []:
+        return []
+    values = ("VALUES ?source { " + " ".join(literal(s) for s in chosen) + " }") if chosen else ""
+    table = store.select(_UNKNOWN_KINDS % {"pia": PIA, "kinds": KINDS, "values": values})
+    seen: dict[str, str] = {}
+    for row in table.rows:
+        name = str(row["name"])
+        if name not in seen:
+            seen[name] = f"{row['file']}:{row['line']}" if row.get("file") else ""
+    return list(seen.items())
+
+
+def unknown_kinds_warning(names: list[tuple[str, str]], limit: int = 20) -> str | None:
+    """The one-line warning printed after ingest, or None when every name has a kind."""
+    if not names:
+        return None
+    shown = ", ".join(f"{name} ({where})" if where else name for name, where in names[:limit])
+    more = f" … and {len(names) - limit} more" if len(names) > limit else ""
+    return f"unknown system/actor names: {shown}{more}; extend ontology/kinds.ttl"

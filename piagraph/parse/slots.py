@@ -1,0 +1,894 @@
+"""Numbered slots of Ⅱ4/Ⅱ5 (委託事項N, 提供先N, 移転先N) and their labelled fields.
+
+Shared by :mod:`piagraph.parse.entrustment` and :mod:`piagraph.parse.provision`.
+
+In PDF text the boxes of a page come out in arbitrary order, so nothing here trusts the order
+of blocks. A field is read from its label (「⑥委託先名」, 「①法令上の根拠」 …):
+
+1. the value printed after the label inside the label's own text box (or table row);
+2. for free text, the text box right after a label box that holds no value (the only place an
+   extractor can put it without a label); typed values are validated (a citation must look
+   like law, a contractor like an organisation);
+3. for values with a vocabulary (人数 bands, 再委託する/しない, organisation names, checkboxes),
+   stray answers on the page are matched to the label boxes lacking a value, nearest first.
+
+Each field occurrence is then given to a slot of the same page. The form prints a slot's fields
+after its heading and a page may end inside a slot, so when a page holds fewer copies of a
+field than slots, the slot continued from the previous page and then the lower numbers take
+them; which copy goes to which slot is decided by line distance to the slot heading. Where
+several slots compete for several copies, the caller warns that the pairing is positional.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import permutations
+from weakref import WeakKeyDictionary
+
+from piagraph.model import Assessment, Evidence, Fact, PersonalInfoFile
+from piagraph.normalize.text import nfkc, squash
+from piagraph.parse.checkboxes import METHOD_LABELS, CheckResult, read_checkboxes
+from piagraph.parse.doctext import DocText, Line
+
+SUBJECT_BANDS = (
+    "1万人未満",
+    "1万人以上10万人未満",
+    "10万人以上100万人未満",
+    "100万人以上1,000万人未満",
+    "1,000万人以上",
+)
+HANDLER_BANDS = (
+    "10人未満",
+    "10人以上50人未満",
+    "50人以上100人未満",
+    "100人以上500人未満",
+    "500人以上1,000人未満",
+    "1,000人以上",
+)
+SUBCONTRACT_CHOICES = ("再委託する", "再委託しない")
+ENTRUST_CHOICES = ("委託する", "委託しない")
+FILE_SCOPE_CHOICES = ("特定個人情報ファイルの全体", "特定個人情報ファイルの一部")
+PRESENCE_LABELS = ("提供を行っている", "移転を行っている", "行っていない")
+
+# Value types: how a label's value is read and which stray answers may fill it.
+TEXT, LEGAL, ORG, SUBJECT, HANDLER, SUBCONTRACT, ENTRUST, SCOPE, METHODS, PRESENCE, NONE = (
+    "text", "legal", "org", "subject", "handler", "subcontract", "entrust", "scope", "methods",
+    "presence", "none",
+)
+_CHOICES = {
+    SUBJECT: SUBJECT_BANDS,
+    HANDLER: HANDLER_BANDS,
+    SUBCONTRACT: SUBCONTRACT_CHOICES,
+    ENTRUST: ENTRUST_CHOICES,
+    SCOPE: FILE_SCOPE_CHOICES,
+}
+
+_NOT_NUMBERED = r"(?<![①-⑳])"
+# (key, label pattern, value type). Keys: e.* 委託, p.* 提供, t.* 移転, pt.* shared by 提供 and 移転,
+# x.* labels of other sections that compete for the same vocabularies on a page.
+LABELS: tuple[tuple[str, str, str], ...] = (
+    ("e.content", "委託内容", TEXT),
+    ("e.file_scope", "取扱いを委託する特定個人情報ファイルの範囲", SCOPE),
+    ("e.subject_count", _NOT_NUMBERED + "(?<!情報の)対象となる本人の数", SUBJECT),
+    ("e.subject_scope", _NOT_NUMBERED + "(?<!情報の)対象となる本人の範囲", TEXT),
+    ("e.justification", "その妥当性", NONE),
+    ("e.handler_count", "委託先における取扱者数", HANDLER),
+    ("e.methods", "委託先への特定個人情報ファイルの提供方法", METHODS),
+    ("e.confirm", "委託先名の確認方法", NONE),
+    ("e.contractors", "(?<![「『])委託先名(?![」』])", ORG),
+    ("e.subcontracted", "再委託の有無", SUBCONTRACT),
+    ("e.permission", "再委託の許諾方法", TEXT),
+    ("e.subcontract_items", "再委託事項", TEXT),
+    ("e.presence", "(?<!再)委託の有無", ENTRUST),
+    ("p.presence", "提供・移転の有無", PRESENCE),
+    ("pt.legal_basis", "法令上の根拠", LEGAL),
+    ("p.purpose", "提供先における用途", TEXT),
+    ("t.purpose", "移転先における用途", TEXT),
+    ("p.subject_count", "提供する情報の対象となる本人の数", SUBJECT),
+    ("t.subject_count", "移転する情報の対象となる本人の数", SUBJECT),
+    ("p.subject_scope", "提供する情報の対象となる本人の範囲", TEXT),
+    ("t.subject_scope", "移転する情報の対象となる本人の範囲", TEXT),
+    ("p.information", "提供する情報(?!の対象)", TEXT),
+    ("t.information", "移転する情報(?!の対象)", TEXT),
+    ("p.methods", "提供方法", METHODS),
+    ("t.methods", "移転方法", METHODS),
+    ("pt.frequency", "(?<!入手の)時期・頻度", TEXT),
+    ("x.acquisition_methods", "入手方法", METHODS),
+    ("x.acquisition_frequency", "入手の時期・頻度", NONE),
+    ("x.users", "使用者数", HANDLER),
+    ("x.file_subjects", "(?<=[①-⑳])対象となる本人の数", SUBJECT),
+    ("x.file_scope", "(?<=[①-⑳])対象となる本人の範囲", NONE),
+)
+
+# Method vocabularies of each checkbox list (the form prints different lists).
+_METHOD_VOCAB = {
+    "e.methods": frozenset(METHOD_LABELS) - {"庁内連携システム", "情報提供ネットワークシステム"},
+    "p.methods": frozenset(METHOD_LABELS) - {"庁内連携システム"},
+    "t.methods": frozenset(METHOD_LABELS) - {"情報提供ネットワークシステム"},
+    "x.acquisition_methods": frozenset(METHOD_LABELS),
+}
+
+SLOT_HEADING = re.compile(r"(委託事項|提供先|移転先)\s*(\d{1,2})(?!\s*[~\d])")
+_RANGE_HEADING = re.compile(r"(委託事項|提供先|移転先)\s*\d{1,2}\s*~\s*\d{1,2}")
+_SLOT_KIND = {"委託事項": "Entrustment", "提供先": "Provision", "移転先": "Transfer"}
+_II_HEAD = re.compile(r"^(Ⅱ|II)特定個人情報ファイルの概要※?$")
+_III_HEAD = re.compile(r"^(Ⅲ|III).{0,40}リスク対策")
+_FILE_NAME_LABEL = re.compile(r"^(?:[1１][.．]?)?特定個人情報ファイル名")
+_CHANGELOG_HEADER = re.compile(r"変更前の記載.*変更後の記載|変更日.*項目.*変更前")
+_ITEM_PATH = re.compile(r"^(Ⅱ|Ⅲ|II|III)[^\s]*特定個人情報ファイルの")
+_MARKS = re.compile(r"[\[\]□■]|<input|＜選択肢＞|<選択肢>")
+_CHOICE_ITEM = re.compile(r"^\d{1,2}\s*[)）]")
+_SECTION = re.compile(r"^(\d{1,2}\s*[.．]\s*\S|[ⅠⅡⅢⅣⅤⅥ]|\(別添|（別添)")
+_LAWLIKE = re.compile(r"法|条|令|規則|別表|項|規定")
+ORG_MARK = re.compile(
+    r"株式会社|有限会社|合同会社|合資会社|\(株\)|\(有\)|社団法人|財団法人|社会福祉法人|独立行政法人"
+    r"|協同組合|連合会|事業団|公社|公団|機構|組合"
+)
+_RECIPIENT_END = re.compile(
+    r"(長|知事|大臣|機構|市区町村|市町村|都道府県|照会者|省|庁|広域連合|委員会|公共団体)$"
+)
+
+
+@dataclass
+class Unit:
+    """A text box (PDF: a blank-line separated block; table: one row)."""
+
+    index: int
+    lines: list[Line]
+    text: str  # joined text of the lines (PDF wraps carry no space)
+    starts: list[int]  # offset of each line in ``text``
+    raw: str  # the text handed to the checkbox reader (keeps HTML checkbox marks)
+    width: int = 0  # the longest line of the page: a shorter line ended before the margin
+    anchors: list[int] = field(default_factory=list)  # offsets where a line (PDF) or cell (table) begins
+
+    def line_at(self, pos: int) -> Line:
+        chosen = self.lines[0]
+        for line, start in zip(self.lines, self.starts, strict=True):
+            if start <= pos:
+                chosen = line
+        return chosen
+
+    def slice(self, start: int, stop: int) -> str:
+        """``text[start:stop]`` with a line break kept after lines that end short of the box's width
+        (a list item or paragraph end); a full-width line was wrapped inside a word."""
+        width = self.width or max(len(line.text) for line in self.lines)
+        out: list[str] = []
+        for i, (line, begin) in enumerate(zip(self.lines, self.starts, strict=True)):
+            end = begin + len(line.text)
+            piece = self.text[max(begin, start):min(end, stop)]
+            if not piece:
+                continue
+            if out and i > 0 and len(self.lines[i - 1].text) < 0.8 * width and width >= 20:
+                out.append("\n")
+            out.append(piece)
+        return "".join(out)
+
+    @property
+    def first(self) -> int:
+        return self.lines[0].number
+
+    @property
+    def last(self) -> int:
+        return self.lines[-1].number
+
+
+@dataclass
+class Occurrence:
+    """One printed copy of a field label with the value found for it."""
+
+    key: str
+    vtype: str
+    unit: Unit
+    line: int  # the label's line
+    value: str | None = None
+    value_start: int | None = None
+    value_end: int | None = None
+    boxes: CheckResult | None = None  # checkbox fields
+    box_lines: list[int] = field(default_factory=list)
+
+    @property
+    def valued(self) -> bool:
+        if self.vtype == METHODS:
+            return bool(self.boxes and (self.boxes.checked or self.boxes.undetermined))
+        return bool(self.value)
+
+    def span(self) -> tuple[int, int]:
+        lines = [self.line] + [n for n in (self.value_start, self.value_end) if n is not None]
+        lines += self.box_lines
+        return min(lines), max(lines)
+
+
+@dataclass
+class Part:
+    """The Ⅱ part of one 特定個人情報ファイル (全項目 prints one per file)."""
+
+    index: int
+    start: int
+    end: int
+    name: str | None = None
+    name_evidence: Evidence | None = None
+    file: PersonalInfoFile | None = None
+
+
+@dataclass
+class Slot:
+    """A 委託事項N / 提供先N / 移転先N heading and the field copies given to it."""
+
+    kind: str  # Entrustment / Provision / Transfer
+    ordinal: int
+    line: Line
+    page: int  # index in doc.pages
+    part: Part
+    value: str | None
+    value_lines: tuple[int, int]
+    heading_text: str
+    fields: dict[str, Occurrence] = field(default_factory=dict)
+    active: bool = True
+
+    @property
+    def label(self) -> str:
+        return {"Entrustment": "委託事項", "Provision": "提供先", "Transfer": "移転先"}[self.kind] + str(
+            self.ordinal
+        )
+
+
+def _core(pattern: str) -> str:
+    """The literal words of a label pattern (lookarounds dropped), for a quick substring test."""
+    return re.sub(r"\(\?<?[!=][^)]*\)", "", pattern)
+
+
+_COMPILED = tuple((key, re.compile(pat), vtype, _core(pat)) for key, pat, vtype in LABELS)
+_VTYPE = {key: vtype for key, _, vtype in LABELS}
+assert all(core and "(" not in core and "[" not in core for _, _, _, core in _COMPILED)
+
+
+def choice_key(text: str) -> str:
+    """Squashed, commas dropped: 「100万人以上1 000万人未満」 and 「100万人以上1,000万人未満」 compare equal."""
+    return squash(text).replace(",", "").replace("、", "")
+
+
+@lru_cache(maxsize=64)
+def _ordered_keys(choices: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((choice_key(c), c) for c in choices), key=lambda kc: len(kc[0]), reverse=True))
+
+
+def pick_choice(text: str, choices: Sequence[str]) -> str | None:
+    """The answer printed in brackets (``[ 十分である ]``, ``[ 再委託しない再``) or a line that is
+    exactly one answer; never an entry of the numbered ＜選択肢＞ list."""
+    squashed = choice_key(text)
+    ordered = _ordered_keys(tuple(choices))
+    for key, choice in ordered:
+        if "[" + key in squashed:
+            return choice
+    for key, choice in ordered:
+        if squashed == key:
+            return choice
+    return None
+
+
+# -- units and labels ------------------------------------------------------------------------------
+def build_units(doc: DocText) -> list[Unit]:
+    """PDF text: blank-line separated blocks; table layout: one unit per row."""
+    groups: list[list[Line]]
+    if doc.layout == "table":
+        groups = [[line] for line in doc.lines if line.text]
+    else:
+        groups = doc.blocks
+    units: list[Unit] = []
+    for lines in groups:
+        parts: list[str] = []
+        starts: list[int] = []
+        anchors: list[int] = []
+        pos = 0
+        for line in lines:
+            piece = line.text
+            anchors.append(pos)
+            if doc.layout == "table":
+                cells = [c.replace("\n", " ") for c in line.cells if c.strip()]
+                piece = " ".join(cells)
+                offset = pos
+                for cell in cells:
+                    anchors.append(offset)
+                    offset += len(cell) + 1
+            starts.append(pos)
+            parts.append(piece)
+            pos += len(piece)
+        raw = " ".join(nfkc(line.raw) for line in lines) if doc.layout == "table" else "".join(parts)
+        units.append(Unit(len(units), lines, "".join(parts), starts, raw, anchors=anchors))
+    widths: dict[tuple[int, int], int] = {}
+    for line in doc.lines:
+        page = doc.page_of(line.number)
+        widths[page] = max(widths.get(page, 0), len(line.text))
+    for unit in units:
+        unit.width = widths.get(doc.page_of(unit.first), 0)
+    return units
+
+
+_LEAD = re.compile(r"[①-⑳]\s*$")
+
+
+def label_matches(text: str, starts: Iterable[int] | None = None) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, key) label matches, leftmost-longest first. With ``starts``
+    (offsets where a line or cell begins) a label counts only there, after an optional circled
+    number: the same words inside a sentence (「提供する情報は複数の職員で点検し」) are not a label."""
+    allowed = None if starts is None else set(starts)
+    found: list[tuple[int, int, str]] = []
+    for key, regex, _, core in _COMPILED:
+        if core not in text:
+            continue
+        for match in regex.finditer(text):
+            begin = match.start()
+            lead = _LEAD.search(text, max(0, begin - 3), begin)
+            if lead:
+                begin = lead.start()
+            if allowed is not None and begin not in allowed:
+                continue
+            found.append((begin, match.end(), key))
+    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, key in found:
+        if chosen and start < chosen[-1][1]:
+            continue
+        chosen.append((start, end, key))
+    return chosen
+
+
+def heading_matches(text: str) -> list[re.Match[str]]:
+    return list(SLOT_HEADING.finditer(text))
+
+
+def is_free(unit: Unit) -> bool:
+    """A box of plain text: no label, heading, checkbox mark or choice list."""
+    squashed = squash(unit.text)
+    if not squashed or squashed in ("再委託", "-", "―", "－"):
+        return False
+    if label_matches(unit.text, unit.anchors) or heading_matches(unit.text) or _MARKS.search(unit.raw) \
+            or _RANGE_HEADING.search(unit.text):
+        return False
+    for line in unit.lines:
+        text = line.text
+        if not text:
+            continue
+        if text[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳" or _CHOICE_ITEM.match(text) or _SECTION.match(text):
+            return False
+        if "※" in text[:20] and len(text) < 30:
+            return False
+    return True
+
+
+def _clean(value: str) -> str:
+    value = value.strip().lstrip("※").strip()
+    value = re.sub(r"^[:：]\s*", "", value)
+    return value.strip()
+
+
+def org_names(text: str) -> list[str] | None:
+    """Organisation names of a 委託先名 value (several in one cell), 「未定」 kept; None if not names."""
+    text = nfkc(text).strip()
+    if not text or "。" in text or _MARKS.search(text):
+        return None
+    if squash(text) == "未定":
+        return ["未定"]
+    names = [part.strip() for part in re.split(r"[、,，;；]|\s{2,}", text) if part.strip()]
+    if not names or any(len(name) > 60 or not ORG_MARK.search(name) for name in names):
+        return None
+    return names
+
+
+def looks_like_recipient(text: str) -> bool:
+    """A box that only names recipients (「市区町村長（別表第2の16の2）、都道府県知事」)."""
+    text = nfkc(text).strip()
+    if not text or len(text) > 200 or "。" in text or _MARKS.search(text):
+        return False
+    without = re.sub(r"\([^()]*\)", "", text)
+    parts = [p.strip() for p in re.split(r"[、,]|及び|又は|並びに", without) if p.strip()]
+    return bool(parts) and all(_RECIPIENT_END.search(p) for p in parts)
+
+
+def _read_value(occ: Occurrence, unit: Unit, start: int, stop: int) -> None:
+    value = _clean(unit.slice(start, stop))
+    if not value:
+        return
+    if occ.vtype in _CHOICES:
+        picked = pick_choice(value, _CHOICES[occ.vtype])
+        if picked:
+            occ.value = picked
+            occ.value_start = occ.value_end = occ.line
+        return
+    if occ.vtype == ORG:
+        names = org_names(value)
+        if names is None and not _MARKS.search(value):
+            names = [value] if len(value) <= 80 else None
+        if names:
+            occ.value = "、".join(names)
+    elif occ.vtype in (TEXT, LEGAL):
+        if re.match(r"^(＜選択肢＞|<選択肢>|\[)", value):
+            return
+        occ.value = value
+    else:
+        return
+    occ.value_start = unit.line_at(start).number
+    occ.value_end = unit.last
+
+
+def find_occurrences(doc: DocText, units: list[Unit]) -> list[Occurrence]:
+    """Every label copy with the value printed after it in the same box."""
+    occs: list[Occurrence] = []
+    for unit in units:
+        matches = label_matches(unit.text, unit.anchors)
+        heads = [m.start() for m in heading_matches(unit.text)]
+        for i, (start, end, key) in enumerate(matches):
+            stop = matches[i + 1][0] if i + 1 < len(matches) else len(unit.text)
+            stop = min([stop] + [h for h in heads if h > end])
+            occ = Occurrence(key, _VTYPE[key], unit, unit.line_at(start).number)
+            if occ.vtype == METHODS:
+                occ.boxes = CheckResult()
+            else:
+                _read_value(occ, unit, end, stop)
+            occs.append(occ)
+    return occs
+
+
+# -- structure: region, parts, pages, slots ----------------------------------------------------
+def page_index(doc: DocText, number: int) -> int:
+    for i, (first, last) in enumerate(doc.pages):
+        if first <= number <= last:
+            return i
+    return -1
+
+
+def _is_real_ii_head(doc: DocText, line: Line) -> bool:
+    """「Ⅱ 特定個人情報ファイルの概要」 opening a file's part (not the 項目一覧 listing it)."""
+    if not _II_HEAD.match(line.squashed):
+        return False
+    first, last = doc.page_of(line.number)
+    return any(_FILE_NAME_LABEL.match(other.squashed) for other in doc.between(first, last))
+
+
+def part_bounds(doc: DocText) -> tuple[list[tuple[int, int]], int]:
+    """Line ranges of the Ⅱ parts (one per file) and the last line where slots are looked for."""
+    heads = [line for line in doc.lines if _is_real_ii_head(doc, line)]
+    if not heads:
+        region_end = _changelog_limit(doc, doc.first_line, doc.last_line)
+        return [(doc.first_line, region_end)], region_end
+    region_end = _changelog_limit(doc, doc.page_of(heads[0].number)[0], doc.last_line)
+    # A heading opens its page, whose boxes may come out in any order: the part starts with the
+    # page. Pages of hundreds of lines are several PDF pages run together: cut at the heading.
+    starts: list[int] = []
+    for i, head in enumerate(heads):
+        same_page = i > 0 and doc.page_of(heads[i - 1].number) == doc.page_of(head.number)
+        cut = i > 0 and (same_page or run_together(doc, head.number))
+        starts.append(head.number if cut else doc.page_of(head.number)[0])
+    third = next((ln for ln in doc.lines
+                  if ln.number > heads[-1].number and _III_HEAD.match(ln.squashed)), None)
+    last_end = region_end
+    if third is not None and third.number <= region_end:
+        if run_together(doc, third.number):
+            # Ⅲ shares a run-together page with Ⅱ: the boxes' order says nothing, keep the page.
+            last_end = doc.page_of(third.number)[1]
+        elif doc.page_of(third.number) == doc.page_of(heads[-1].number):
+            last_end = third.number - 1
+        else:
+            last_end = doc.page_of(third.number)[0] - 1
+    bounds = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] - 1 if i + 1 < len(starts) else last_end
+        bounds.append((start, max(start, end)))
+    return bounds, region_end
+
+
+def find_parts(doc: DocText, units: list[Unit], files: list[PersonalInfoFile]) -> tuple[list[Part], int, int]:
+    """The Ⅱ parts (one per file, named and matched to the files parser's records) and the region
+    [start, end] where slots are looked for."""
+    bounds, region_end = part_bounds(doc)
+    parts = [Part(i, start, end) for i, (start, end) in enumerate(bounds)]
+    for part in parts:
+        _name_part(doc, units, part, files, len(parts))
+    return parts, parts[0].start, region_end
+
+
+MAX_PAGE_LINES = 250  # a longer "page" is several PDF pages whose breaks the extractor lost
+
+
+def run_together(doc: DocText, number: int) -> bool:
+    first, last = doc.page_of(number)
+    return last - first > MAX_PAGE_LINES
+
+
+def _changelog_limit(doc: DocText, start: int, end: int) -> int:
+    """Slots are not looked for on pages after the 変更箇所 table begins (it quotes 「提供先1」)."""
+    header = doc.first(_CHANGELOG_HEADER, start, end)
+    if header is None:
+        return end
+    page_first, page_last = doc.page_of(header[0].number)
+    # Without page breaks the change log shares a page with the body: keep that page.
+    return page_last if page_first <= start else page_first - 1
+
+
+def _name_part(doc: DocText, units: list[Unit], part: Part, files: list[PersonalInfoFile], count: int) -> None:
+    """The file name printed under 「1. 特定個人情報ファイル名」, matched to the files parser's records."""
+    inside = [u for u in units if part.start <= u.first <= part.end]
+    for i, unit in enumerate(inside):
+        label = next((ln for ln in unit.lines if _FILE_NAME_LABEL.match(ln.squashed)), None)
+        if label is None:
+            continue
+        if doc.layout == "table":
+            rest = " ".join(c for c in label.cells[1:] if c.strip())
+        else:
+            rest = label.text[label.text.find("ファイル名") + len("ファイル名"):]
+        value_line = label
+        if not rest.strip():
+            following = [ln for ln in unit.lines if ln.number > label.number]
+            if not following and i + 1 < len(inside) and (doc.layout == "table" or is_free(inside[i + 1])):
+                following = inside[i + 1].lines[:1]
+            if following:
+                value_line = following[0]
+                rest = (" ".join(c for c in value_line.cells if c.strip())
+                        if doc.layout == "table" else value_line.text)
+        name = re.sub(r"^\d{1,2}\s*[.．]\s*", "", rest.strip()).strip()
+        if name and not _SECTION.match(name) and not label_matches(name):
+            part.name = name
+            part.name_evidence = doc.evidence(label.number, value_line.number)
+        break
+    part.file = match_file(part, files, count)
+    if part.file is not None:
+        part.name = part.file.name
+
+
+def match_file(part: Part, files: list[PersonalInfoFile], count: int) -> PersonalInfoFile | None:
+    if part.name:
+        key = squash(part.name)
+        for candidate in files:
+            other = squash(candidate.name)
+            if other and (other == key or other in key or key in other):
+                return candidate
+    if len(files) == count and part.index < len(files):
+        return files[part.index]
+    return None
+
+
+def part_of(parts: list[Part], number: int) -> Part:
+    chosen = parts[0]
+    for part in parts:
+        if part.start <= number:
+            chosen = part
+    return chosen
+
+
+def _ends_value(text: str) -> bool:
+    """A line that cannot continue a value: a section heading, a numbered label, marks, a choice."""
+    return bool(_SECTION.match(text) or text[:1] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+                or _MARKS.search(text) or _CHOICE_ITEM.match(text))
+
+
+def find_slots(doc: DocText, units: list[Unit], parts: list[Part], region: tuple[int, int],
+               kinds: Iterable[str]) -> list[Slot]:
+    """Slot headings in the Ⅱ region (not the change log's quotations of them)."""
+    wanted = set(kinds)
+    slots: list[Slot] = []
+    for unit in units:
+        if not region[0] <= unit.first <= region[1]:
+            continue
+        if any(_ITEM_PATH.match(line.squashed) for line in unit.lines) and len(unit.lines) > 1:
+            continue  # a change-log row naming the item (「Ⅱ特定個人情報ファイルの概要 … 提供先1」)
+        labels = label_matches(unit.text, unit.anchors)
+        for match in heading_matches(unit.text):
+            kind = _SLOT_KIND[match.group(1)]
+            if kind not in wanted:
+                continue
+            line = unit.line_at(match.start())
+            line_start = unit.starts[unit.lines.index(line)]
+            line_end = line_start + len(line.text if doc.layout != "table" else unit.text)
+            before = unit.text[line_start:match.start()].strip()
+            # A heading begins its line, or ends it with the value printed first (「市区町村長 提供先1」).
+            at_end = not unit.text[match.end():line_end].strip()
+            if before and not at_end:
+                continue
+            stop = min([s for s, _, _ in labels if s >= match.end()] + [len(unit.text)])
+            stop = min([stop] + [m.start() for m in heading_matches(unit.text) if m.start() > match.start()])
+            for later, begin in zip(unit.lines, unit.starts, strict=True):
+                if later.number > line.number and _ends_value(later.text):
+                    stop = min(stop, begin)  # 「提供先1 大阪府知事」 followed by 「７．備考」 in the same box
+                    break
+            after = _clean(unit.text[match.end():stop])
+            value, lines = None, (line.number, line.number)
+            if after:
+                value, lines = after, (line.number, unit.line_at(max(match.end(), stop - 1)).number)
+            elif before:
+                value = _clean(before)
+            if value and _MARKS.search(value):
+                value = None
+            slots.append(Slot(kind, int(match.group(2)), line, page_index(doc, line.number),
+                              part_of(parts, line.number), value, lines, line.text))
+    # The same heading printed twice (page furniture) is one slot; two files' 「提供先1」 are two.
+    unique: list[Slot] = []
+    for slot in slots:
+        twin = next((u for u in unique if (u.part.index, u.kind, u.ordinal) == (slot.part.index, slot.kind,
+                     slot.ordinal) and (not u.value or not slot.value or u.value == slot.value)), None)
+        if twin is None:
+            unique.append(slot)
+        elif slot.value and not twin.value:
+            unique[unique.index(twin)] = slot
+    return sorted(unique, key=lambda s: (s.part.index, s.kind, s.ordinal, s.line.number))
+
+
+# -- value recovery on a page ---------------------------------------------------------------------
+def distance(a: int, b: int) -> int:
+    return abs(a - b)
+
+
+def match_pairs(rows: Sequence[object], cols: Sequence[object],
+                cost: Callable[[object, object], float]) -> list[tuple[int, int]]:
+    """Min-cost one-to-one pairs of size min(len(rows), len(cols)) (small inputs: exhaustive)."""
+    if not rows or not cols:
+        return []
+    swap = len(rows) > len(cols)
+    small, large = (cols, rows) if swap else (rows, cols)
+
+    def c(i: int, j: int) -> float:
+        return cost(large[j], small[i]) if swap else cost(small[i], large[j])
+
+    n, m = len(small), len(large)
+    total = 1
+    for k in range(n):
+        total *= m - k
+    best: tuple[float, tuple[int, ...]] | None = None
+    if n <= 6 and total <= 200_000:
+        for perm in permutations(range(m), n):
+            score = sum(c(i, j) for i, j in enumerate(perm))
+            if best is None or score < best[0]:
+                best = (score, perm)
+        assert best is not None
+        pairs = list(enumerate(best[1]))
+    else:  # greedy for large pages: nearest pairs first
+        candidates = sorted((c(i, j), i, j) for i in range(n) for j in range(m))
+        used_i: set[int] = set()
+        used_j: set[int] = set()
+        pairs = []
+        for _, i, j in candidates:
+            if i not in used_i and j not in used_j:
+                used_i.add(i)
+                used_j.add(j)
+                pairs.append((i, j))
+    return [(j, i) for i, j in pairs] if swap else pairs
+
+
+def fill_from_next_box(doc: DocText, units: list[Unit], occs: list[Occurrence]) -> None:
+    """PDF text: a label box without a value takes the free-text box printed right after it."""
+    if doc.layout == "table":
+        return
+    for occ in occs:
+        if occ.value or occ.vtype not in (TEXT, LEGAL, ORG):
+            continue
+        if any(o.unit is occ.unit and o.line > occ.line for o in occs):
+            continue  # another label follows in the same box: the value is not after this one
+        nxt = occ.unit.index + 1
+        if nxt >= len(units) or doc.page_of(units[nxt].first) != doc.page_of(occ.line):
+            continue
+        unit = units[nxt]
+        if not is_free(unit):
+            continue
+        text = unit.slice(0, len(unit.text)).strip()
+        if occ.vtype == LEGAL and not _LAWLIKE.search(text):
+            continue
+        if occ.vtype == ORG:
+            names = org_names(text)
+            if names is None:
+                continue
+            text = "、".join(names)
+        occ.value, occ.value_start, occ.value_end = text, unit.first, unit.last
+
+
+def fill_typed_orphans(doc: DocText, units: list[Unit], occs: list[Occurrence]) -> None:
+    """Stray answers of a vocabulary (bands, yes/no, organisations) go to the nearest label copies
+    on the same page that lack a value (labels of other sections compete for them too)."""
+    by_page: dict[tuple[int, int], list[Unit]] = {}
+    for unit in units:
+        by_page.setdefault(doc.page_of(unit.first), []).append(unit)
+    label_units = {id(o.unit) for o in occs}
+    for vtype in (*_CHOICES, ORG):
+        for page, page_units in by_page.items():
+            lacking = [o for o in occs if o.vtype == vtype and not o.value and doc.page_of(o.line) == page]
+            if not lacking:
+                continue
+            answers: list[tuple[str, int, int]] = []
+            for unit in page_units:
+                if id(unit) in label_units or heading_matches(unit.text):
+                    continue
+                if vtype == ORG:
+                    names = org_names(unit.text) if is_free(unit) else None
+                    if names:
+                        answers.append(("、".join(names), unit.first, unit.last))
+                    continue
+                for line in unit.lines:
+                    picked = pick_choice(line.text, _CHOICES[vtype])
+                    if picked and not _CHOICE_ITEM.match(line.text):
+                        answers.append((picked, line.number, line.number))
+            pairs = match_pairs(lacking, answers, lambda o, a: distance(o.line, a[1]))  # type: ignore[index,attr-defined]
+            for i, j in pairs:
+                occ, (value, first, last) = lacking[i], answers[j]
+                occ.value, occ.value_start, occ.value_end = value, first, last
+
+
+def _bound_index(bounds: list[tuple[int, int]], number: int) -> int:
+    return next((i for i, (start, end) in enumerate(bounds) if start <= number <= end), -1)
+
+
+def attach_checkboxes(doc: DocText, units: list[Unit], occs: list[Occurrence],
+                      bounds: list[tuple[int, int]]) -> None:
+    """Checkbox boxes of the method lists go to the nearest method label on their page whose list
+    can hold them (情報提供ネットワークシステム only in 提供方法, 庁内連携システム not in 委託)."""
+    method_occs = [o for o in occs if o.vtype == METHODS]
+    if not method_occs:
+        return
+    for unit in units:
+        result = read_checkboxes([unit.raw], METHOD_LABELS)
+        if not re.search(r"その他\s*(\(|\[|\]|$)", nfkc(unit.raw)):
+            # 「その他住民票関係情報」 and the like are other lists' boxes, not the method 「その他（…）」.
+            for names in (result.checked, result.unchecked, result.undetermined):
+                if "その他" in names:
+                    names.remove("その他")
+        labels = set(result.checked) | set(result.unchecked) | set(result.undetermined)
+        if not labels:
+            continue
+        page = doc.page_of(unit.first)
+        part = _bound_index(bounds, unit.first)
+        here = [o for o in method_occs if doc.page_of(o.line) == page and _bound_index(bounds, o.line) == part]
+        fitting = [o for o in here if labels <= _METHOD_VOCAB.get(o.key, frozenset(METHOD_LABELS))]
+        if not fitting:
+            continue
+        owner = min(fitting, key=lambda o: min(distance(o.line, ln.number) for ln in unit.lines))
+        assert owner.boxes is not None
+        for name in result.checked:
+            if name not in owner.boxes.checked:
+                owner.boxes.checked.append(name)
+        for name in result.unchecked:
+            if name not in owner.boxes.unchecked:
+                owner.boxes.unchecked.append(name)
+        for name in result.undetermined:
+            if name not in owner.boxes.undetermined:
+                owner.boxes.undetermined.append(name)
+        other = other_text(unit.raw) if "その他" in result.checked else None
+        if other and other not in owner.boxes.other_text:
+            owner.boxes.other_text.append(other)
+        if result.checked:
+            owner.box_lines.extend(ln.number for ln in unit.lines)
+    for occ in method_occs:
+        assert occ.boxes is not None
+        occ.boxes.undetermined = [n for n in occ.boxes.undetermined
+                                  if n not in occ.boxes.checked and n not in occ.boxes.unchecked]
+
+
+def other_text(raw: str) -> str | None:
+    """The text of a checked 「その他（…）」, brackets balanced, possibly wrapped over lines."""
+    text = nfkc(raw)
+    match = re.search(r"\[\s*○\s*\]\s*その他\s*\(", text) or re.search(r"その他\s*\(", text)
+    if not match:
+        return None
+    depth, out = 1, []
+    for ch in text[match.end():]:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        out.append(ch)
+    value = "".join(out).strip()
+    return value or None
+
+
+_PREPARED: WeakKeyDictionary[DocText, tuple[list[Unit], list[Occurrence]]] = WeakKeyDictionary()
+
+
+def prepare(doc: DocText) -> tuple[list[Unit], list[Occurrence]]:
+    """Units and label occurrences with values recovered as far as the text allows (computed once
+    per document: the entrustment and provision parsers share it)."""
+    if doc in _PREPARED:
+        return _PREPARED[doc]
+    units = build_units(doc)
+    occs = find_occurrences(doc, units)
+    fill_from_next_box(doc, units, occs)
+    fill_typed_orphans(doc, units, occs)
+    attach_checkboxes(doc, units, occs, part_bounds(doc)[0])
+    _PREPARED[doc] = (units, occs)
+    return units, occs
+
+
+# -- giving field copies to slots --------------------------------------------------------------------
+EMPTY_PENALTY = 100  # a copy with a value is preferred unless an empty one is this many lines nearer
+
+
+def assign_fields(doc: DocText, slots: list[Slot], occs: list[Occurrence], keys: dict[str, set[str]],
+                  region: tuple[int, int]) -> list[tuple[int, list[str]]]:
+    """Give each slot at most one copy of each field key, page by page.
+
+    ``keys`` maps a field key to the slot kinds that have it. Returns, per page where several slots
+    competed for several copies of a field, the page's first line and the competing field keys.
+    """
+    ambiguous: list[tuple[int, list[str]]] = []
+    active = [s for s in slots if s.active]
+    pages = sorted({page_index(doc, o.line) for o in occs
+                    if o.key in keys and region[0] <= o.line <= region[1]})
+    for page in pages:
+        if page < 0:
+            continue
+        first, last = doc.pages[page]
+        headed = [s for s in active if s.page == page]
+        earlier = [s for s in active if s.page < page]
+        contested: list[str] = []
+        for key, kinds in keys.items():
+            copies = [o for o in occs if o.key == key and first <= o.line <= last
+                      and region[0] <= o.line <= region[1]]
+            if not copies:
+                continue
+            cont = _continuing(earlier, kinds, key, doc.pages[page][0])
+            eligible = ([cont] if cont else []) + [s for s in headed if s.kind in kinds and key not in s.fields]
+            eligible.sort(key=lambda s: (s is not cont, s.part.index, s.kind != "Provision", s.ordinal))
+            takers = eligible[: len(copies)]
+            if len(takers) > 1 and len(copies) > 1:
+                contested.append(key)
+
+            def cost(slot: object, occ: object, cont: Slot | None = cont) -> float:
+                assert isinstance(slot, Slot) and isinstance(occ, Occurrence)
+                near = 0 if slot is cont else distance(slot.line.number, occ.line)
+                return near + (0 if occ.valued else EMPTY_PENALTY)
+
+            for i, j in match_pairs(takers, copies, cost):
+                takers[i].fields[key] = copies[j]
+            given = {id(takers[i].fields[key]) for i in range(len(takers)) if key in takers[i].fields}
+            for occ in copies:
+                if occ.valued and id(occ) not in given and eligible:
+                    doc.warn(f"{occ.key}: value 「{(occ.value or '')[:40]}」 could not be given to a "
+                             f"{'/'.join(sorted(kinds))} slot on this page", occ.line)
+        if contested:
+            ambiguous.append((first, contested))
+    return ambiguous
+
+
+def _continuing(earlier: list[Slot], kinds: set[str], key: str, page_first: int) -> Slot | None:
+    """The slot headed on an earlier page of the same part whose fields run onto this page."""
+    same_kind = [s for s in earlier if s.kind in kinds]
+    if not same_kind:
+        return None
+    last = max(same_kind, key=lambda s: (s.page, s.part.index, s.ordinal))
+    if not last.part.start <= page_first <= last.part.end or key in last.fields:
+        return None
+    return last
+
+
+def evidence_for(doc: DocText, occ: Occurrence) -> Evidence:
+    """The label's box; a value or checked box printed elsewhere on the page is quoted after it
+    (「⑥提供方法 … [ ○ ] 情報提供ネットワークシステム」) rather than every line in between."""
+    start, end = occ.span()
+    if occ.unit.first <= start and end <= occ.unit.last:
+        return doc.evidence(start, end)
+    pieces = [doc.evidence(occ.unit.first, occ.unit.last).quote]
+    outside = [n for n in (occ.value_start, occ.value_end) if n is not None
+               and not occ.unit.first <= n <= occ.unit.last]
+    if outside and occ.value_start is not None and occ.value_end is not None:
+        pieces.append(doc.evidence(occ.value_start, occ.value_end).quote)
+    for number in sorted(set(occ.box_lines)):
+        if not occ.unit.first <= number <= occ.unit.last:
+            pieces.append(doc.evidence(number).quote)
+    return doc.evidence(start, end, " … ".join(p for p in pieces if p))
+
+
+def count_in(text: str, label: str) -> int | None:
+    """N of 「label （ N ） 件」."""
+    match = re.search(re.escape(label) + r"\s*[(（]\s*(\d{1,4})\s*[)）]\s*件", nfkc(text))
+    return int(match.group(1)) if match else None
+
+
+def store_fact(assessment: Assessment, parts: list[Part], part: Part, key: str, fact: Fact) -> None:
+    """A per-file fact goes on the PersonalInfoFile when the files parser made one; otherwise on the
+    assessment (keyed by the file's name when the assessment has several files)."""
+    if part.file is not None:
+        part.file.facts[key] = fact
+        return
+    if len(parts) > 1:
+        key = f"{key}[{part.name or part.index + 1}]"
+    assessment.facts[key] = fact

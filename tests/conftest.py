@@ -1,0 +1,57 @@
+"""Shared fixtures: the bundled samples, parsed once, and a store loaded with them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from piagraph.paths import SAMPLES_DIR
+
+SAMPLES = {
+    "iizuka": "000_85a35887ceb83a89.txt",
+    "kumagaya": "001_b8bb4d46b8d2544c.txt",
+    "yokohama": "002_395353e375fa5b93.txt",
+    "tochigi": "003_66d7ab723edd6fff.txt",
+    "takatsuki": "004_32a03fc301fb5106.txt",
+}
+
+
+def sample_path(key: str) -> Path:
+    return SAMPLES_DIR / SAMPLES[key]
+
+
+@pytest.fixture(scope="session")
+def parsed_samples():
+    """{key: ParseResult} for every sample, parsed once per test session."""
+    from piagraph.parse import parse_source
+    from piagraph.read import read_path
+
+    return {key: parse_source(read_path(str(sample_path(key)))) for key in SAMPLES}
+
+
+@pytest.fixture(scope="session")
+def loaded_store_path(tmp_path_factory) -> str:
+    """A store folder with every sample ingested (built once; tests open it read-only)."""
+    from piagraph.ingest import ingest
+    from piagraph.store import EmbeddedStore
+
+    path = tmp_path_factory.mktemp("store") / "piagraph-store"
+    cwd = os.getcwd()
+    os.chdir(SAMPLES_DIR.parent.parent)  # evidence paths relative to the project, as users see them
+    try:
+        with EmbeddedStore(path) as store:
+            report = ingest([str(SAMPLES_DIR.relative_to(Path.cwd()))], store)
+        assert not report.failed, [f.error for f in report.failed]
+    finally:
+        os.chdir(cwd)
+    return str(path)
+
+
+@pytest.fixture()
+def loaded_store(loaded_store_path):
+    from piagraph.store import EmbeddedStore
+
+    with EmbeddedStore(loaded_store_path, read_only=True) as store:
+        yield store

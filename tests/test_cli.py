@@ -1,0 +1,83 @@
+"""The command line as a user runs it: ingest, stats, show, query, export, outputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner
+
+from piagraph.cli import main
+from tests.conftest import sample_path
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def test_every_command_has_help_with_an_example():
+    for command in main.commands:
+        result = run(command, "--help")
+        assert result.exit_code == 0, command
+        assert "Example" in result.output, command
+
+
+def test_ingest_reports_per_file_and_fails_on_bad_files(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sample_path("iizuka"), folder / "iizuka.txt")
+    (folder / "empty.txt").write_text("")
+    (folder / "random.txt").write_text("これは評価書ではありません。\n" * 20, encoding="utf-8")
+    store = str(tmp_path / "store")
+    result = CliRunner().invoke(main, ["ingest", "--store", store, str(folder)])
+    assert result.exit_code == 1
+    assert "重点評価書: 飯塚市 No.4 予防接種に関する事務 重点項目評価書" in result.output
+    assert "empty.txt: empty file" in result.output
+    assert "random.txt: not a 特定個人情報保護評価書" in result.output
+    assert "1 file(s) ingested" in result.stderr if hasattr(result, "stderr") else True
+
+
+def test_store_from_environment_and_stats_json(tmp_path):
+    store = str(tmp_path / "envstore")
+    assert run("ingest", str(sample_path("tochigi")), env={"PIAGRAPH_STORE": store}).exit_code == 0
+    result = run("stats", "--format", "json", env={"PIAGRAPH_STORE": store})
+    rows = {r["what"]: r["count"] for r in json.loads(result.output)}
+    assert rows["documents (named graphs)"] == 1
+    assert rows["  重点項目評価書"] == 1
+
+
+def test_show_prints_facts_with_line_references(tmp_path):
+    store = str(tmp_path / "store")
+    run("ingest", "--store", store, str(sample_path("yokohama")))
+    result = run("show", "--store", store, "--municipality", "横浜市", "--number", "38")
+    assert result.exit_code == 0
+    assert "予防接種法による予防接種の実施に関する事務 全項目評価書" in result.output
+    assert "publishedOn: 2023-08-04" in result.output
+    assert "・予防接種台帳システム" in result.output and "002_395353e375fa5b93.txt:78" in result.output
+
+
+def test_show_without_a_match_is_a_clear_error(tmp_path):
+    store = str(tmp_path / "store")
+    run("ingest", "--store", store, str(sample_path("tochigi")))
+    result = CliRunner().invoke(main, ["show", "--store", store, "--municipality", "どこにもない市"])
+    assert result.exit_code == 2
+    assert "no loaded assessment matches" in result.output
+
+
+def test_query_with_params_and_formats(tmp_path):
+    store = str(tmp_path / "store")
+    run("ingest", "--store", store, str(sample_path("iizuka")), str(sample_path("tochigi")))
+    result = run("query", "assessments", "--store", store, "--param", "municipality=栃木市", "--format", "csv")
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2 and ",932," in lines[1]
+
+
+def test_export_and_outputs(tmp_path):
+    store = str(tmp_path / "store")
+    run("ingest", "--store", store, str(sample_path("tochigi")))
+    out = tmp_path / "export.trig"
+    assert run("export", "--store", store, "--format", "trig", "-o", str(out)).exit_code == 0
+    assert out.stat().st_size > 1000
+    result = run("outputs", "--store", store, "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0
+    assert (tmp_path / "out" / "summary.txt").read_text(encoding="utf-8").count("栃木市") >= 1
