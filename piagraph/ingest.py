@@ -75,8 +75,11 @@ def iter_input_files(paths: Iterable[str], errors: list[FileResult]) -> Iterator
     for path in paths:
         if os.path.isdir(path):
             seen: set[tuple[int, int]] = set()
-            for root, dirs, files in os.walk(path, followlinks=True, onerror=lambda e: errors.append(
-                    FileResult(display_path(e.filename or path), "failed", error=f"cannot list folder: {e.strerror}"))):
+            def on_error(exc: OSError, top: str = path) -> None:
+                errors.append(FileResult(display_path(exc.filename or top), "failed",
+                                         error=f"cannot list folder: {exc.strerror}"))
+
+            for root, dirs, files in os.walk(path, followlinks=True, onerror=on_error):
                 stat = os.stat(root)
                 if (stat.st_dev, stat.st_ino) in seen:
                     errors.append(FileResult(display_path(root), "failed", error="symbolic link loop; skipped"))

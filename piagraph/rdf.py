@@ -101,12 +101,16 @@ class DocumentGraph:
     subject: str  # the Assessment / CouncilReview IRI
     triples: list[Triple] = field(default_factory=list)
 
+    def unique(self) -> list[Triple]:
+        """The triples without repeats (a cited provision is described once per citation)."""
+        return list(dict.fromkeys(self.triples))
+
     def ntriples(self) -> str:
-        return "".join(f"{s} {p} {o} .\n" for s, p, o in self.triples)
+        return "".join(f"{s} {p} {o} .\n" for s, p, o in self.unique())
 
     def nquads(self) -> str:
         g = iri(self.graph)
-        return "".join(f"{s} {p} {o} {g} .\n" for s, p, o in self.triples)
+        return "".join(f"{s} {p} {o} {g} .\n" for s, p, o in self.unique())
 
 
 class _Builder:
@@ -254,6 +258,10 @@ def _home_system(b: _Builder, assessment: Assessment, systems: dict[str, tuple[s
     return None
 
 
+_HOME_ENDS = {("recipient", "Acquisition"), ("source", "Provision"), ("source", "Transfer"),
+              ("source", "Entrustment")}
+
+
 def _flow(b: _Builder, assessment: Assessment, systems: dict[str, tuple[str, str]], number: int,
           flow: Flow, home: str | None) -> None:
     node = b.node("flow", str(number))
@@ -265,13 +273,10 @@ def _flow(b: _Builder, assessment: Assessment, systems: dict[str, tuple[str, str
             b.add(node, pia(prop), _actor(b, systems, name, flow.evidence))
             if inferred:
                 b.add(node, pia("inferredActor"), literal(True))
-        elif home and flow.kind != "FlowStep":
+        elif home and (prop, flow.kind) in _HOME_ENDS:
             # 入手 ends at, and 提供/移転/委託 start from, the file's system: inferred, and said so.
-            if (prop == "recipient" and flow.kind == "Acquisition") or (
-                prop == "source" and flow.kind in ("Provision", "Transfer", "Entrustment")
-            ):
-                b.add(node, pia(prop), home)
-                b.add(node, pia("inferredActor"), literal(True))
+            b.add(node, pia(prop), home)
+            b.add(node, pia("inferredActor"), literal(True))
     for label in flow.methods:
         b.add(node, pia("method"), iri(match_method(label).iri))
     for label in flow.other_methods:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from piagraph.model import Assessment, Flow
+from piagraph.model import Assessment, Flow, System
 from piagraph.parse import parse_source
 from piagraph.parse.basic import parse_basic
 from piagraph.parse.cover import parse_cover
@@ -18,6 +18,7 @@ from piagraph.parse.doctext import DocText
 from piagraph.parse.flow_steps import parse_flow_steps
 from piagraph.parse.systems import parse_systems
 from piagraph.read import read_path, split_documents
+from piagraph.read.source import DocumentSpan, SourceText
 from tests.conftest import sample_path
 from tests.permute import permute_blocks
 
@@ -344,3 +345,64 @@ def test_another_wording_is_read_by_rule(tmp_path):
     copy = _step(flows, TRADITIONAL, 7)
     # 団体内統合宛名システム is the form's 統合番号連携システム (same canonical kind)
     assert _ends(copy) == {(HOME, "統合番号連携システム"), ("統合番号連携システム", "中間サーバー")}
+
+
+# -- other layouts and wordings (synthetic, to check the rules are general) ------------------------
+
+
+def _synthetic(lines: list[str], layout: str, systems: list[str]) -> Assessment:
+    source = SourceText("synthetic.txt", lines, "utf-8", layout)
+    span = DocumentSpan(source, 0, 1, len(lines), "assessment")
+    doc = DocText(span)
+    assessment = Assessment("synthetic.txt", 0, 1, len(lines), kind="全項目")
+    evidence = doc.evidence(1)
+    assessment.systems = [System(name, evidence, number=i) for i, name in enumerate(systems, start=1)]
+    parse_flow_steps(doc, assessment)
+    assessment.warnings.extend(doc.warnings)
+    return assessment
+
+
+CHILD_SYSTEMS = ["児童手当システム", "団体内統合宛名システム", "中間サーバー"]
+
+
+def test_synthetic_pdf_text_of_another_affair():
+    lines = [
+        " ②所属長の役職名 こども家庭課長", "", "", "",
+        "（別添１）事務の内容", "", "",
+        "⑤情報照会", "",  # a box label of the drawing
+        "（備考）", "",
+        "１．児童手当の認定に関する事務",
+        "　①　申請者から認定請求書を受け付ける。",
+        "　②　認定請求書の個人番号を用いて、税務システムから所得情報を",
+        "　　取得する。",
+        "　③　他市区町村が保有する所得情報を、団体内統合宛名システム経由で中間サーバへ照会する。",
+        "", "", "",
+        "Ⅱ　特定個人情報ファイルの概要",
+        "１．特定個人情報ファイル名",
+        "　①　児童手当ファイルを、児童手当システムに保存する",
+    ]
+    assessment = _synthetic(lines, "pdf-text", CHILD_SYSTEMS)
+    flows = _steps(assessment)
+    section = "1.児童手当の認定に関する事務"
+    (first,) = _step(flows, section, 1)
+    assert (first.source, first.recipient, first.information) == ("住民", "児童手当システム", "認定請求書")
+    (second,) = _step(flows, section, 2)
+    assert (second.source, second.recipient, second.information) == ("税務システム", "児童手当システム", "所得情報")
+    assert (second.evidence.line_start, second.evidence.line_end) == (14, 15)  # the wrapped line continues
+    assert second.carries_personal_number is True
+    third = _step(flows, section, 3)
+    assert _ends(third) == {("児童手当システム", "団体内統合宛名システム"), ("団体内統合宛名システム", "中間サーバー")}
+    assert {f.information for f in third} == {"他市区町村が保有する所得情報"}
+    assert len(flows) == 4  # nothing from the box label or from Ⅱ
+
+
+def test_synthetic_table_layout_cell():
+    cell = ("<p>（備考）</p><p>○住民票の写しの交付に関する事務</p><p>①　住民から交付申請を受け付ける</p>"
+            "<p>②　証明書を住民に交付する</p>")
+    lines = ["Ⅰ　基本情報\t", f"（別添１）事務の内容\t{cell}", "Ⅱ　特定個人情報ファイルの概要\t"]
+    assessment = _synthetic(lines, "table", ["住民記録システム"])
+    flows = _steps(assessment)
+    assert [(f.step_number, f.source, f.recipient) for f in flows] == [
+        (1, "住民", "住民記録システム"), (2, "住民記録システム", "住民")]
+    assert {f.business_section for f in flows} == {"住民票の写しの交付に関する事務"}
+    assert all(f.evidence.line_start == 2 for f in flows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from piagraph.errors import ReadError
@@ -59,7 +61,7 @@ def test_takatsuki_file_splits_into_six_documents():
                                          "assessment"]
     # Each span starts where its document's first page starts and they tile the file.
     assert spans[0].line_start == 1
-    assert all(a.line_end + 1 == b.line_start for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a.line_end + 1 == b.line_start for a, b in itertools.pairwise(spans))
     assert spans[2].line_start <= 305 <= spans[2].line_end  # [平成30年５月 様式４] of 予防接種 全項目
     assert spans[4].line_start <= 4801 <= spans[4].line_end  # 特定個人情報保護評価書（基礎項目評価書）
 

@@ -73,9 +73,8 @@ def test_a_write_that_fails_half_way_changes_nothing(tmp_path):
 
 
 def test_second_writer_is_refused_with_a_clear_message(tmp_path):
-    with EmbeddedStore(tmp_path / "store"):
-        with pytest.raises(StoreError, match="being written by another"):
-            EmbeddedStore(tmp_path / "store", wait=0.2)
+    with EmbeddedStore(tmp_path / "store"), pytest.raises(StoreError, match="being written by another"):
+        EmbeddedStore(tmp_path / "store", wait=0.2)
 
 
 def test_read_only_on_missing_store_is_a_clear_error(tmp_path):

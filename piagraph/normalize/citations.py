@@ -434,14 +434,11 @@ def _alias_pattern(alias: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=64)
-def _lexer(extra: tuple[str, ...] = ()) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
-    """(master token pattern, the same without law names, {group name: law_key or 'dyn:<n>'}).
-
-    ``extra`` are aliases defined inside the text (「以下「番号省令」という。」)."""
+@lru_cache(maxsize=1)
+def _lexer() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """(master token pattern, the same without law names, {group name: law_key})."""
     reg = _registry()
     aliases = [(alias, law.key) for law in reg.by_key.values() for alias in law.aliases]
-    aliases += [(alias, f"dyn:{n}") for n, alias in enumerate(extra)]
     aliases.sort(key=lambda a: -len(a[0]))  # longest first: 番号法整備法 before 番号法
     group_law: dict[str, str] = {}
     by_first: dict[str, list[str]] = defaultdict(list)  # branches grouped by first character
@@ -567,7 +564,7 @@ class _Parser:
         municipality: str | None,
         defined: tuple[tuple[str, LawInfo, int], ...] = (),
     ) -> None:
-        full, nolaw, group_law = _lexer(tuple(alias for alias, _, _ in defined))
+        full, nolaw, group_law = _lexer()
         self.norm = norm
         self.breaks = breaks
         self.toks: list[_Tok] = []
@@ -577,10 +574,9 @@ class _Parser:
             kind = (m.lastgroup or "char") if m else "char"
             if m and kind.startswith("L"):
                 key = group_law[kind]
-                dyn = defined[int(key[4:])] if key.startswith("dyn:") else None
                 # A law name glued to a preceding word is not one (「…関係法律整備法」), unless a line
-                # break separates them; a local short name counts only after its definition.
-                if (pos and self._wordchar(pos - 1) and pos not in breaks) or (dyn and dyn[2] > pos):
+                # break separates them.
+                if pos and self._wordchar(pos - 1) and pos not in breaks:
                     m = nolaw.match(norm, pos)
                     kind = (m.lastgroup or "char") if m else "char"
                 else:
@@ -595,8 +591,10 @@ class _Parser:
             self.toks.append(_Tok("other" if kind == "char" else kind, pos, m.end(), m.group(0)))
             pos = m.end()
         self._merge_ordinances()
-        self.toks.append(_Tok("end", len(norm), len(norm), ""))
         self.defined = defined
+        if defined:
+            self._merge_defined()
+        self.toks.append(_Tok("end", len(norm), len(norm), ""))
         self.st = _State(municipality)
         self.groups: list[_Group] = []
         self.covered: list[tuple[int, int]] = []  # law names and law numbers: not "unparsed"
@@ -629,6 +627,35 @@ class _Parser:
                         out.append(_Tok("other", head.s, start, self.norm[head.s : start]))
                     tok = _Tok("ordinance", start, tok.e, self.norm[start : tok.e])
             out.append(tok)
+        self.toks = out
+
+    def _merge_defined(self) -> None:
+        """Short names defined in the text (「以下「番号省令」という。」) become law tokens after their
+        definition, where they stand on plain text only (a known law name keeps precedence)."""
+        order = sorted(range(len(self.defined)), key=lambda n: -len(self.defined[n][0]))
+        pattern = re.compile("|".join(f"(?P<D{n}>{_alias_pattern(self.defined[n][0])})" for n in order))
+        starts = [t.s for t in self.toks]
+        out: list[_Tok] = []
+        done = 0  # tokens before this index are in ``out`` already
+        for m in pattern.finditer(self.norm):
+            a, b = m.span()
+            n = int((m.lastgroup or "D0")[1:])
+            if self.defined[n][2] > a or (a and self._wordchar(a - 1) and a not in self.breaks):
+                continue
+            first, last = bisect_right(starts, a) - 1, bisect_right(starts, b - 1) - 1
+            if first < done or any(t.kind not in ("other", "no") for t in self.toks[first : last + 1]):
+                continue
+            if any(t.kind != "other" for t in (self.toks[first], self.toks[last]) if t.s < a or t.e > b):
+                continue  # only a plain-text run may be cut
+            out.extend(self.toks[done:first])
+            head, tail = self.toks[first], self.toks[last]
+            if head.s < a:
+                out.append(_Tok("other", head.s, a, self.norm[head.s : a]))
+            out.append(_Tok("law", a, b, m.group(0), f"dyn:{n}"))
+            if tail.e > b:
+                out.append(_Tok("other", b, tail.e, self.norm[b : tail.e]))
+            done = last + 1
+        out.extend(self.toks[done:])
         self.toks = out
 
     def _ordinance_start(self, end: int) -> int | None:

@@ -55,6 +55,7 @@ PAREN_KIND = (
     ("行政機関・独立行政法人等", re.compile(r"省|庁|機構|大臣")),
     ("民間事業者", re.compile(r"株式会社|有限会社|\(株\)|事業者")),
 )
+BODY_WORDS = re.compile(r"医療機関|病院|医師会|診療所|学校|本人")
 FREQUENCY_WORDS = re.compile(r"都度|随時|日次|月次|週次|年次|毎日|毎月|毎年|毎週|\d+日\d*回|[年月日]\d+回|定期|時期|頻度")
 PURPOSE_WORDS = re.compile(r"ため|目的")
 MATCHING_WORDS = re.compile(r"突合")
@@ -201,16 +202,30 @@ class _Reader:
                            + read_checkboxes([line.text], SOURCE_LABELS).unchecked if x != "その他"]
             own_methods = [x for x in read_checkboxes([line.text], METHOD_LABELS).checked
                            + read_checkboxes([line.text], METHOD_LABELS).unchecked if x != "その他"]
+            text = paren_text(self.form, line, "その他")
             if own_sources and not own_methods:
                 sources.append(line)
             elif own_methods and not own_sources:
                 methods.append(line)
+            elif text is not None and _names_a_body(text.text):
+                sources.append(line)  # 「その他（医療機関）」: a body sends, a medium carries
             elif method_label is None or (abs(line.number - source_label.number)
                                           < abs(line.number - method_label.number)):
                 sources.append(line)
             else:
                 methods.append(line)
+        # Each list has one その他: two checked ones in the same list means one belongs to the other.
+        if len(sources) == 2 and not methods:
+            methods = [x for x in sources if not self._body_other(x)][:1] or sources[1:]
+            sources = [x for x in sources if x not in methods]
+        elif len(methods) == 2 and not sources:
+            sources = [x for x in methods if self._body_other(x)][:1] or methods[:1]
+            methods = [x for x in methods if x not in sources]
         return sources, methods
+
+    def _body_other(self, line: Line) -> bool:
+        text = paren_text(self.form, line, "その他")
+        return text is not None and _names_a_body(text.text)
 
     def _flows(self, source_label: Line, method_label: Line | None, frequency: Value | None) -> None:
         lines = self._box_lines(source_label, method_label)
@@ -307,6 +322,11 @@ class _Reader:
         for value in stray:
             self.warn(f"①入手元: text 「{value.text}」 not attributable to one checked box", value.start)
         return [(label, line, placed.get(i, text)) for i, (label, line, text) in enumerate(boxes)]
+
+
+def _names_a_body(text: str) -> bool:
+    squashed = squash(text)
+    return any(words.search(squashed) for _, words in PAREN_KIND) or bool(BODY_WORDS.search(squashed))
 
 
 def _fits(label: str, text: str) -> bool:

@@ -168,7 +168,11 @@ def _citation_block(block: list[Line]) -> str | None:
         return None
     text = "\n".join(lines)
     flat = "".join(lines)
-    if not CITATION_START.search(lines[0]) or not LAW_WORD.search(flat) or not ARTICLE_WORD.search(flat):
+    # 「・第8条(住民票の記載等)」 continues a law named on the previous page.
+    articles_only = all(re.match(r"^[・･]?第\d+条|^\(", x) for x in lines)
+    if not CITATION_START.search(lines[0]) or not ARTICLE_WORD.search(flat):
+        return None
+    if not LAW_WORD.search(flat) and not articles_only:
         return None
     if "。" in strip_parens(flat) or MARKER.search(text):
         return None

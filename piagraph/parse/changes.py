@@ -87,10 +87,19 @@ def _timing(text: str | None) -> str | None:
 
 # -- table layout -------------------------------------------------------------------------------
 
+def _is_table_header(line: Line) -> bool:
+    cells = [squash_cell for squash_cell in (re.sub(r"\s+", "", cell) for cell in line.cells) if squash_cell]
+    return len(cells) >= 4 and cells[0] == "変更日" and "変更前の記載" in cells and "変更後の記載" in cells
+
+
 def _table_changes(doc: DocText) -> list[Change]:
     changes: list[Change] = []
     spans: list[tuple[int, int, str]] = []  # evidence (start, end, quote) per change, extended on merge
-    for line in doc.lines:
+    # The table starts at its header row; rows of the form before it are label/value rows.
+    header = next((line for line in doc.lines if "\t" in line.raw and _is_table_header(line)), None)
+    if header is None:
+        return []
+    for line in doc.between(header.number, doc.last_line):
         if "\t" not in line.raw:
             continue
         cells = line.cells

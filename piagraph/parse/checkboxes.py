@@ -101,13 +101,13 @@ def read_checkboxes(texts: Iterable[str], vocabulary: Sequence[str]) -> CheckRes
                 result.unchecked.append(label)
         # Labels whose mark was split away from them by the PDF extractor.
         for match in _DANGLING.finditer(text):
-            start, end = match.span("label")
+            start, _end = match.span("label")
             if any(s <= start < e for s, e in seen_spans):
                 continue
             label = _vocabulary_label(match.group("label"), vocabulary)
-            if label and label not in result.checked and label not in result.unchecked:
-                if label not in result.undetermined:
-                    result.undetermined.append(label)
+            known = (*result.checked, *result.unchecked, *result.undetermined)
+            if label and label not in known:
+                result.undetermined.append(label)
     result.undetermined = [label for label in result.undetermined if label not in result.checked
                            and label not in result.unchecked]
     return result

@@ -17,7 +17,6 @@ from piagraph.parse.slots import (
     Occurrence,
     Part,
     Slot,
-    Unit,
     assign_fields,
     evidence_for,
     find_parts,
@@ -42,6 +41,7 @@ FIELDS = (
 KEYS = {key: {"Entrustment"} for key in FIELDS}
 _COUNT = re.compile(r"[(（]\s*(\d{1,3})\s*[)）]\s*件")
 _BARE_NUMBER = re.compile(r"^\d{1,2}$")
+RUN_TOGETHER_WINDOW = 60  # lines around 委託の有無 searched for its count when page breaks are lost
 
 
 def parse_entrustment(doc: DocText, assessment: Assessment) -> None:
@@ -53,7 +53,7 @@ def parse_entrustment(doc: DocText, assessment: Assessment) -> None:
     if not slots and not presence:
         return
     for part in parts:
-        answer, count = _presence(doc, assessment, parts, part, units, presence)
+        answer, count = _presence(doc, assessment, parts, part, presence)
         _activity([s for s in slots if s.part is part], answer, count, doc)
     for first, keys in assign_fields(doc, slots, occs, KEYS, (start, end)):
         names = "、".join(sorted({_LABEL_NAMES.get(k, k) for k in keys}))
@@ -79,7 +79,7 @@ _LABEL_NAMES = {
 }
 
 
-def _presence(doc: DocText, assessment: Assessment, parts: list[Part], part: Part, units: list[Unit],
+def _presence(doc: DocText, assessment: Assessment, parts: list[Part], part: Part,
               presence: list[Occurrence]) -> tuple[str | None, int | None]:
     """委託の有無 of one file: the answer (委託する / 委託しない) and the number of 委託事項."""
     mine = [o for o in presence if part.start <= o.line <= part.end]
@@ -92,20 +92,22 @@ def _presence(doc: DocText, assessment: Assessment, parts: list[Part], part: Par
                    Fact(answer, evidence_for(doc, occ), "yes" if answer == "委託する" else "no"))
     else:
         doc.warn("委託の有無: the chosen answer (委託する / 委託しない) was not found", occ.line)
-    count, count_line = _count(doc, units, part, occ)
+    count, count_line = _count(doc, part, occ) if answer != "委託しない" else (None, None)
     if count is not None and count_line is not None:
         store_fact(assessment, parts, part, "entrustment_count",
                    Fact(str(count), doc.evidence(count_line), str(count)))
     return answer, count
 
 
-def _count(doc: DocText, units: list[Unit], part: Part, occ: Occurrence) -> tuple[int | None, int | None]:
+def _count(doc: DocText, part: Part, occ: Occurrence) -> tuple[int | None, int | None]:
     """「（ N ）件」 in the 委託の有無 box or on its page; else a lone number on the page (the
     extractor split 「（」, 「N」 and 「）件」 into separate boxes)."""
     match = _COUNT.search(occ.unit.text)
     if match:
         return int(match.group(1)), occ.line
     first, last = doc.page_of(occ.line)
+    if run_together(doc, occ.line):  # no page breaks: look near the label only
+        first, last = occ.line - RUN_TOGETHER_WINDOW, occ.line + RUN_TOGETHER_WINDOW
     first, last = max(first, part.start), min(last, part.end)
     for line in doc.between(first, last):
         if "提供" in line.text or "移転" in line.text:

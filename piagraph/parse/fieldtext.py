@@ -382,7 +382,7 @@ def checked_boxes(lines: Iterable[Line], vocabulary: Sequence[str]) -> tuple[Che
     where: dict[str, Line] = {}
     for line in lines:
         text = re.sub(r"(^|[^\[\s]\s*)○\s*\]", r"\1[ ○ ]", line.text)
-        one = read_checkboxes([text], vocabulary)
+        one = _exact_labels(read_checkboxes([text], vocabulary), text, vocabulary)
         for label in one.checked:
             if label not in result.checked:
                 result.checked.append(label)
@@ -397,6 +397,24 @@ def checked_boxes(lines: Iterable[Line], vocabulary: Sequence[str]) -> tuple[Che
     result.undetermined = [x for x in result.undetermined
                            if x not in result.checked and x not in result.unchecked]
     return result, where
+
+
+def _exact_labels(result: CheckResult, text: str, vocabulary: Sequence[str]) -> CheckResult:
+    """read_checkboxes matches a label by a prefix for labels cut by a line wrap, so 「[ ○ ] 個人番号」
+    comes back as 個人番号対応符号: prefer the vocabulary entry printed in full on the line."""
+    squashed = squash(text)
+
+    def fix(label: str) -> str:
+        if squash(label) in squashed:
+            return label
+        shorter = [v for v in vocabulary if squash(label).startswith(squash(v)) and squash(v) in squashed
+                   and v != label]
+        return max(shorter, key=len) if shorter else label
+
+    result.checked = list(dict.fromkeys(fix(x) for x in result.checked))
+    result.unchecked = list(dict.fromkeys(fix(x) for x in result.unchecked))
+    result.undetermined = list(dict.fromkeys(fix(x) for x in result.undetermined))
+    return result
 
 
 def paren_text(form: Form, line: Line, label: str) -> Value | None:

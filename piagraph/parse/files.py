@@ -60,7 +60,7 @@ CHOICE_FIELDS = (
     ("record_item_count", re.compile(r"^④記録される項目"), ITEM_BANDS),
 )
 TEXT_CONTENT = {
-    "subject_scope": lambda text: bool(re.search(r"者|住民|対象", text)) and "必要" not in text,
+    "subject_scope": lambda text: bool(re.search(r"者|住民|対象", text)) and not re.search(r"必要が|ため", text),
     "department": is_department_list,
 }
 HOLDING_START = re.compile(r"^⑤保有開始日")

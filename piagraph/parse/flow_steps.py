@@ -206,8 +206,12 @@ def _anchors(doc: DocText) -> list[int]:
     for line, _ in doc.find(_ANCHOR, squashed=True):
         if header is not None and line.number > header[0].number:
             continue  # inside 別添3 変更箇所: a row about 別添1, or the changed drawing itself
-        block = doc.block_of(line.number)
-        if any(other.number != line.number and _CHANGE_ROW.search(other.squashed) for other in block):
+        if doc.layout == "table":  # one row: the heading must open a cell of a row without an item path
+            cells = [squash(cell) for cell in line.cells]
+            if not any(_ANCHOR.match(c) for c in cells) or any(_CHANGE_ROW.match(c) for c in cells):
+                continue
+        elif any(other.number != line.number and _CHANGE_ROW.search(other.squashed)
+                 for other in doc.block_of(line.number)):
             continue  # 「Ⅰ基本情報 / （別添１）事務の内容」: an item of the 変更箇所 table
         found.append(line.number)
     return found
@@ -322,6 +326,7 @@ class _Resolver:
     systems: list[tuple[str, list[str]]]  # (display name, normalised names incl. aliases)
     kinds: dict[str, str]  # system kind key -> display name of the assessment's system
     home: str | None
+    affair: str | None = None  # resolves generic names (「既存システム」) in match_system
 
     @classmethod
     def of(cls, assessment: Assessment) -> _Resolver:
@@ -334,7 +339,7 @@ class _Resolver:
             kind = match_system(display).key
             if kind not in ("other", "Other"):
                 kinds.setdefault(kind, display)
-        return cls(systems, kinds, _home(assessment, kinds))
+        return cls(systems, kinds, _home(assessment, kinds), assessment.fact("affair"))
 
     def resolve(self, printed: str) -> str | None:
         """Display name of a party, or None when ``printed`` does not name one."""
@@ -348,7 +353,7 @@ class _Resolver:
         for display, keys in self.systems:  # 「既存住基システム端末」: a part of a system of the form
             if any(k and len(k) >= 4 and key.startswith(k) for k in keys):
                 return display
-        system = match_system(name)
+        system = match_system(name, self.affair)
         if system.key not in ("other", "Other") and (system.method == "exact" or _SYSTEM_NAME.search(name)):
             if _COMPONENT.search(name):
                 return name  # 市町村CS, 全国サーバ …: the parts of 住基ネット are distinct ends of 住基 steps

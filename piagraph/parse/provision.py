@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from piagraph.model import Assessment, Fact, Flow, LegalRef
+from piagraph.model import Assessment, Evidence, Fact, Flow, LegalRef
 from piagraph.parse.checkboxes import CheckResult, read_checkboxes
 from piagraph.parse.doctext import DocText
 from piagraph.parse.slots import (
@@ -29,7 +29,6 @@ from piagraph.parse.slots import (
     is_free,
     looks_like_recipient,
     match_pairs,
-    page_index,
     prepare,
     store_fact,
 )
@@ -95,21 +94,22 @@ def _presence(doc: DocText, assessment: Assessment, parts: list[Part], part: Par
     first, last = doc.page_of(occ.line)
     first, last = max(first, part.start), min(last, part.end)
     result = CheckResult()
-    counts: dict[str, tuple[int, int]] = {}
-    box_lines: dict[str, int] = {}
+    counts: dict[str, tuple[int, Unit]] = {}
+    box_units: dict[str, Unit] = {}
     for unit in units:
         if not first <= unit.first <= last:
             continue
         found = read_checkboxes([unit.raw], PRESENCE_LABELS)
+        for name in found.checked + found.unchecked:
+            box_units.setdefault(name, unit)
         for name in found.checked:
             result.checked.append(name)
-            box_lines.setdefault(name, unit.first)
         result.unchecked.extend(found.unchecked)
         result.undetermined.extend(n for n in found.undetermined if n not in found.checked)
         for label, kind in (("提供を行っている", "Provision"), ("移転を行っている", "Transfer")):
             number = count_in(unit.text, label)
             if number is not None:
-                counts[kind] = (number, unit.first)
+                counts[kind] = (number, unit)
     none_checked = "行っていない" in result.checked
     out: dict[str, tuple[bool | None, int | None]] = {}
     for label, kind, key in (("提供を行っている", "Provision", "provision"),
@@ -120,23 +120,30 @@ def _presence(doc: DocText, assessment: Assessment, parts: list[Part], part: Par
         elif label in result.unchecked or none_checked:
             checked = False
         if checked is not None:
-            where = box_lines.get(label if checked else "行っていない", occ.line)
             # As printed: the box of this kind, or 「行っていない」 ticked for both kinds.
-            value = f"[○] {label}" if checked else (
-                f"[ ] {label}" if label in result.unchecked else "[○] 行っていない")
+            shown = label if checked or label in result.unchecked else "行っていない"
+            value = f"[○] {shown}" if checked or shown == "行っていない" else f"[ ] {shown}"
             store_fact(assessment, parts, part, key,
-                       Fact(value, doc.evidence(min(occ.line, where), max(occ.line, where)),
-                            "yes" if checked else "no"))
+                       Fact(value, _box_evidence(doc, occ, box_units.get(shown)), "yes" if checked else "no"))
         elif label in result.undetermined:
             doc.warn(f"提供・移転の有無: the mark of 「{label}」 is separated from it; not read", occ.line)
         number = counts.get(kind)
         if number is not None:
             store_fact(assessment, parts, part, f"{key}_count",
-                       Fact(str(number[0]), doc.evidence(number[1]), str(number[0])))
+                       Fact(str(number[0]), doc.evidence(number[1].first, number[1].last), str(number[0])))
         out[kind] = (checked, number[0] if number else None)
     if "行っていない" in result.undetermined and not result.checked:
         doc.warn("提供・移転の有無: the mark of 「行っていない」 is separated from it; not read", occ.line)
     return out
+
+
+def _box_evidence(doc: DocText, occ: Occurrence, box: Unit | None) -> Evidence:
+    """The 提供・移転の有無 label with the box that answers it (often a separate text box)."""
+    if box is None or box is occ.unit:
+        return doc.evidence(occ.unit.first, occ.unit.last)
+    start, end = min(occ.unit.first, box.first), max(occ.unit.last, box.last)
+    quote = doc.evidence(occ.unit.first, occ.unit.last).quote + " … " + doc.evidence(box.first, box.last).quote
+    return doc.evidence(start, end, quote)
 
 
 def _active(slot: Slot, counts: dict[str, tuple[bool | None, int | None]]) -> bool:
@@ -254,5 +261,3 @@ def _carries_personal_number(flow: Flow) -> bool | None:
         return True
     return None
 
-
-__all__ = ["parse_provision", "page_index"]

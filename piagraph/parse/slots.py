@@ -115,6 +115,7 @@ SLOT_HEADING = re.compile(r"(委託事項|提供先|移転先)\s*(\d{1,2})(?!\s*
 _RANGE_HEADING = re.compile(r"(委託事項|提供先|移転先)\s*\d{1,2}\s*~\s*\d{1,2}")
 _SLOT_KIND = {"委託事項": "Entrustment", "提供先": "Provision", "移転先": "Transfer"}
 _II_HEAD = re.compile(r"^(Ⅱ|II)特定個人情報ファイルの概要※?$")
+_ROMAN_HEAD = re.compile(r"^(Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|Ⅵ|I|II|III|IV|V|VI)[^A-Za-z0-9]")
 _III_HEAD = re.compile(r"^(Ⅲ|III).{0,40}リスク対策")
 _FILE_NAME_LABEL = re.compile(r"^(?:[1１][.．]?)?特定個人情報ファイル名")
 _CHANGELOG_HEADER = re.compile(r"変更前の記載.*変更後の記載|変更日.*項目.*変更前")
@@ -143,6 +144,14 @@ class Unit:
     raw: str  # the text handed to the checkbox reader (keeps HTML checkbox marks)
     width: int = 0  # the longest line of the page: a shorter line ended before the margin
     anchors: list[int] = field(default_factory=list)  # offsets where a line (PDF) or cell (table) begins
+    _labels: list[tuple[int, int, str]] | None = None
+
+    @property
+    def labels(self) -> list[tuple[int, int, str]]:
+        """The unit's label matches (computed once)."""
+        if self._labels is None:
+            self._labels = label_matches(self.text, self.anchors)
+        return self._labels
 
     def line_at(self, pos: int) -> Line:
         chosen = self.lines[0]
@@ -272,11 +281,7 @@ def pick_choice(text: str, choices: Sequence[str]) -> str | None:
 # -- units and labels ------------------------------------------------------------------------------
 def build_units(doc: DocText) -> list[Unit]:
     """PDF text: blank-line separated blocks; table layout: one unit per row."""
-    groups: list[list[Line]]
-    if doc.layout == "table":
-        groups = [[line] for line in doc.lines if line.text]
-    else:
-        groups = doc.blocks
+    groups = [[line] for line in doc.lines if line.text] if doc.layout == "table" else doc.blocks
     units: list[Unit] = []
     for lines in groups:
         parts: list[str] = []
@@ -345,7 +350,7 @@ def is_free(unit: Unit) -> bool:
     squashed = squash(unit.text)
     if not squashed or squashed in ("再委託", "-", "―", "－"):
         return False
-    if label_matches(unit.text, unit.anchors) or heading_matches(unit.text) or _MARKS.search(unit.raw) \
+    if unit.labels or heading_matches(unit.text) or _MARKS.search(unit.raw) \
             or _RANGE_HEADING.search(unit.text):
         return False
     for line in unit.lines:
@@ -396,7 +401,7 @@ def _read_value(occ: Occurrence, unit: Unit, start: int, stop: int) -> None:
         picked = pick_choice(value, _CHOICES[occ.vtype])
         if picked:
             occ.value = picked
-            occ.value_start = occ.value_end = occ.line
+            occ.value_start, occ.value_end = unit.line_at(start).number, unit.line_at(max(start, stop - 1)).number
         return
     if occ.vtype == ORG:
         names = org_names(value)
@@ -418,7 +423,7 @@ def find_occurrences(doc: DocText, units: list[Unit]) -> list[Occurrence]:
     """Every label copy with the value printed after it in the same box."""
     occs: list[Occurrence] = []
     for unit in units:
-        matches = label_matches(unit.text, unit.anchors)
+        matches = unit.labels
         heads = [m.start() for m in heading_matches(unit.text)]
         for i, (start, end, key) in enumerate(matches):
             stop = matches[i + 1][0] if i + 1 < len(matches) else len(unit.text)
@@ -444,6 +449,9 @@ def _is_real_ii_head(doc: DocText, line: Line) -> bool:
     """「Ⅱ 特定個人情報ファイルの概要」 opening a file's part (not the 項目一覧 listing it)."""
     if not _II_HEAD.match(line.squashed):
         return False
+    block = doc.block_of(line.number)
+    if sum(1 for other in block if _ROMAN_HEAD.match(other.squashed)) > 1:
+        return False  # the 項目一覧 listing Ⅰ, Ⅱ, Ⅲ … in one box
     first, last = doc.page_of(line.number)
     return any(_FILE_NAME_LABEL.match(other.squashed) for other in doc.between(first, last))
 
@@ -528,7 +536,7 @@ def _name_part(doc: DocText, units: list[Unit], part: Part, files: list[Personal
                 value_line = following[0]
                 rest = (" ".join(c for c in value_line.cells if c.strip())
                         if doc.layout == "table" else value_line.text)
-        name = re.sub(r"^\d{1,2}\s*[.．]\s*", "", rest.strip()).strip()
+        name = re.sub(r"^(\d{1,2}\s*[.．]|\(\d{1,2}\))\s*", "", rest.strip()).strip()  # 「1. 」「(1) 」
         if name and not _SECTION.match(name) and not label_matches(name):
             part.name = name
             part.name_evidence = doc.evidence(label.number, value_line.number)
@@ -574,7 +582,7 @@ def find_slots(doc: DocText, units: list[Unit], parts: list[Part], region: tuple
             continue
         if any(_ITEM_PATH.match(line.squashed) for line in unit.lines) and len(unit.lines) > 1:
             continue  # a change-log row naming the item (「Ⅱ特定個人情報ファイルの概要 … 提供先1」)
-        labels = label_matches(unit.text, unit.anchors)
+        labels = unit.labels
         for match in heading_matches(unit.text):
             kind = _SLOT_KIND[match.group(1)]
             if kind not in wanted:
@@ -685,32 +693,35 @@ def fill_from_next_box(doc: DocText, units: list[Unit], occs: list[Occurrence]) 
 def fill_typed_orphans(doc: DocText, units: list[Unit], occs: list[Occurrence]) -> None:
     """Stray answers of a vocabulary (bands, yes/no, organisations) go to the nearest label copies
     on the same page that lack a value (labels of other sections compete for them too)."""
-    by_page: dict[tuple[int, int], list[Unit]] = {}
-    for unit in units:
-        by_page.setdefault(doc.page_of(unit.first), []).append(unit)
     label_units = {id(o.unit) for o in occs}
-    for vtype in (*_CHOICES, ORG):
-        for page, page_units in by_page.items():
-            lacking = [o for o in occs if o.vtype == vtype and not o.value and doc.page_of(o.line) == page]
-            if not lacking:
+    answers: dict[tuple[str, tuple[int, int]], list[tuple[str, int, int]]] = {}
+    for unit in units:
+        if id(unit) in label_units or heading_matches(unit.text):
+            continue
+        page = doc.page_of(unit.first)
+        if is_free(unit):
+            names = org_names(unit.text)
+            if names:
+                answers.setdefault((ORG, page), []).append(("、".join(names), unit.first, unit.last))
+        if "[" not in unit.text and len(unit.lines) > 3:
+            continue  # a bare answer is a short box
+        for line in unit.lines:
+            if _CHOICE_ITEM.match(line.text):
                 continue
-            answers: list[tuple[str, int, int]] = []
-            for unit in page_units:
-                if id(unit) in label_units or heading_matches(unit.text):
-                    continue
-                if vtype == ORG:
-                    names = org_names(unit.text) if is_free(unit) else None
-                    if names:
-                        answers.append(("、".join(names), unit.first, unit.last))
-                    continue
-                for line in unit.lines:
-                    picked = pick_choice(line.text, _CHOICES[vtype])
-                    if picked and not _CHOICE_ITEM.match(line.text):
-                        answers.append((picked, line.number, line.number))
-            pairs = match_pairs(lacking, answers, lambda o, a: distance(o.line, a[1]))  # type: ignore[index,attr-defined]
-            for i, j in pairs:
-                occ, (value, first, last) = lacking[i], answers[j]
-                occ.value, occ.value_start, occ.value_end = value, first, last
+            for vtype, choices in _CHOICES.items():
+                picked = pick_choice(line.text, choices)
+                if picked:
+                    answers.setdefault((vtype, page), []).append((picked, line.number, line.number))
+    lacking: dict[tuple[str, tuple[int, int]], list[Occurrence]] = {}
+    for occ in occs:
+        if not occ.value and (occ.vtype in _CHOICES or occ.vtype == ORG):
+            lacking.setdefault((occ.vtype, doc.page_of(occ.line)), []).append(occ)
+    for key, waiting in lacking.items():
+        found = answers.get(key, [])
+        pairs = match_pairs(waiting, found, lambda o, a: distance(o.line, a[1]))  # type: ignore[index,attr-defined]
+        for i, j in pairs:
+            occ, (value, first, last) = waiting[i], found[j]
+            occ.value, occ.value_start, occ.value_end = value, first, last
 
 
 def _bound_index(bounds: list[tuple[int, int]], number: int) -> int:
@@ -725,6 +736,8 @@ def attach_checkboxes(doc: DocText, units: list[Unit], occs: list[Occurrence],
     if not method_occs:
         return
     for unit in units:
+        if not _MARKS.search(unit.raw):
+            continue
         result = read_checkboxes([unit.raw], METHOD_LABELS)
         if not re.search(r"その他\s*(\(|\[|\]|$)", nfkc(unit.raw)):
             # 「その他住民票関係情報」 and the like are other lists' boxes, not the method 「その他（…）」.
@@ -841,7 +854,8 @@ def assign_fields(doc: DocText, slots: list[Slot], occs: list[Occurrence], keys:
                 takers[i].fields[key] = copies[j]
             given = {id(takers[i].fields[key]) for i in range(len(takers)) if key in takers[i].fields}
             for occ in copies:
-                if occ.valued and id(occ) not in given and eligible:
+                # 「法令上の根拠」 and 「時期・頻度」 also label Ⅰ4/Ⅰ5 and Ⅱ3 fields: no warning for those.
+                if occ.valued and id(occ) not in given and eligible and not key.startswith("pt."):
                     doc.warn(f"{occ.key}: value 「{(occ.value or '')[:40]}」 could not be given to a "
                              f"{'/'.join(sorted(kinds))} slot on this page", occ.line)
         if contested:

@@ -100,10 +100,7 @@ def split_documents(source: SourceText) -> list[DocumentSpan]:
         return [DocumentSpan(source, 0, 1, total, family)]
     starts: list[tuple[int, str]] = []
     for position, anchor in enumerate(clusters):
-        if position == 0:
-            start = 1
-        else:
-            start = _page_start_before(source, anchor.line, starts[-1][0] + 1)
+        start = 1 if position == 0 else _page_start_before(source, anchor.line, starts[-1][0] + 1)
         starts.append((start, anchor.family))
     spans: list[DocumentSpan] = []
     for index, (start, family) in enumerate(starts):

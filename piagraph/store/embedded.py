@@ -19,8 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from piagraph.errors import StoreError
-from piagraph.terms import PREFIXES
 from piagraph.store.base import GraphUpload, ResultTable, Store, drop_and_insert_update
+from piagraph.terms import PREFIXES
 
 DEFAULT_STORE = "piagraph-store"
 _FORMATS = {

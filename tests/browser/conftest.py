@@ -53,7 +53,7 @@ class OpenedPage:
         return self.page.evaluate(script, arg)
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def open_file(chromium) -> Iterator[Callable[[Path], OpenedPage]]:
     """open_file(path) -> OpenedPage: loads file://path, records every request, aborts any other."""
     contexts = []
