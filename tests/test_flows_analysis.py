@@ -170,3 +170,22 @@ def test_graph_of_yokohama_flow_steps():
     assert ("統合番号連携システム", "中間サーバー") in leaving
     x = {graph.nodes[n]["label"]: p[0] for n, p in layout_positions(graph).items()}
     assert x["住民"] < x["予防接種台帳システム"] < x["中間サーバー"] < x["厚生労働省"]
+
+
+def test_rows_in_sparql_form_are_accepted():
+    """GROUP_CONCAT strings, 'true' literals and split evidence, as queries/flows.rq returns them."""
+    sparql_row = {
+        "flow": "urn:f", "flowType": "FlowStep", "stepNumber": "7", "section": "接種勧奨",
+        "sourceName": "統合番号連携システム", "sourceKind": None, "recipientName": "中間サーバー",
+        "recipientKind": KIND + "system/IntermediateServer", "carriesPersonalNumber": "true",
+        "information": "予防接種歴", "inferred": None, "file": "data/samples/002.txt", "lineStart": 480,
+        "lineEnd": 480, "quote": "⑦ …", "methods": KIND + "method/Paper|" + KIND + "method/Email",
+        "legalBasis": "番号法第19条第8号|番号法第19条第7号",
+    }
+    graph = flow_graph_from_rows([sparql_row])
+    ((_, _, data),) = graph.edges(data=True)
+    assert data["step"] == 7 and data["label"] == "⑦" and data["personal"] is True
+    assert data["methods"] == ["紙", "電子メール"]
+    assert data["legal_basis"] == ["番号法第19条第8号", "番号法第19条第7号"]
+    assert data["evidence"] == "data/samples/002.txt:480"
+    assert "data/samples/002.txt:480" in data["tooltip"]

@@ -270,6 +270,12 @@ def test_takatsuki_rows_printed_on_one_line() -> None:
     assert vaccination[3083].item_path == "I-2/システム3"
 
 
+def test_tochigi_form_rows_are_not_changes() -> None:
+    # 003 is tab rows too, but its label/value rows are the form itself; it has no 変更箇所 rows.
+    (a,) = changes_of(str(sample_path("tochigi")))
+    assert a.changes == [] and not a.warnings
+
+
 # -- block permutation --------------------------------------------------------------------------
 
 def _facts(assessments: list[Assessment]) -> list[tuple]:

@@ -249,7 +249,7 @@ def test_contractors_do_not_depend_on_box_order(name: str, tmp_path: Path) -> No
     expected = contractor_sets(str(SAMPLES / name))
     assert any(expected)
     text = (SAMPLES / name).read_text(encoding="utf-8")
-    for seed in (1, 2, 3):
+    for seed in (1, 2) if name == TAKATSUKI else (1, 2, 3):  # 004 is large: two seeds
         permuted = tmp_path / f"{seed}_{name}"
         permuted.write_text(permute_blocks(text, seed), encoding="utf-8")
         assert contractor_sets(str(permuted)) == expected, f"seed {seed}"

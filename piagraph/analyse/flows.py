@@ -151,6 +151,49 @@ def _tooltip(row: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _as_list(value: Any) -> list[str]:
+    """A list of strings from a list or a GROUP_CONCAT string ("a|b")."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part for part in value.split("|") if part]
+    return [str(v) for v in value if v not in (None, "")]
+
+
+def _as_bool(value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1")
+    return bool(value)
+
+
+def _method_label(value: str) -> str:
+    """Method concept IRI -> its Japanese label (plain labels pass through)."""
+    if not value.startswith(KINDS_NS):
+        return value
+    from piagraph.normalize.kinds import kind_label
+
+    return kind_label(value) or value.rsplit("/", 1)[-1]
+
+
+def normalise_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A flow row as SPARQL returns it (GROUP_CONCAT strings, 'true', file/lineStart/lineEnd) in the
+    plain form the graph uses (lists, booleans, ints, 'file:12-15')."""
+    out = dict(row)
+    step = row.get("stepNumber")
+    out["stepNumber"] = int(step) if isinstance(step, str) and step.strip().isdigit() else step
+    out["carriesPersonalNumber"] = _as_bool(row.get("carriesPersonalNumber"))
+    out["inferred"] = bool(_as_bool(row.get("inferred")))
+    out["methods"] = [_method_label(m) for m in _as_list(row.get("methods"))]
+    out["legalBasis"] = _as_list(row.get("legalBasis"))
+    if not row.get("evidence") and row.get("file"):
+        start, end = row.get("lineStart"), row.get("lineEnd")
+        span = "" if start is None else f":{start}" if end in (None, start) else f":{start}-{end}"
+        out["evidence"] = f"{row['file']}{span}"
+    return out
+
+
 def flow_graph_from_rows(
     flow_rows: Iterable[dict[str, Any]],
     connection_rows: Iterable[dict[str, Any]] = (),
@@ -160,14 +203,16 @@ def flow_graph_from_rows(
 
     flow_rows keys: flow, flowType, stepNumber, section, sourceName, sourceKind, recipientName,
     recipientKind, carriesPersonalNumber, methods, information, legalBasis, evidence, quote,
-    inferred (absent keys are None). A row without a source or recipient is drawn from/to ``home``
+    inferred (absent keys are None; SPARQL forms are accepted too, see :func:`normalise_row`).
+    A row without a source or recipient is drawn from/to ``home``
     when given (the business system), else left out and counted in ``graph.graph['unplaced']``.
 
     connection_rows keys: systemName, systemKind, otherName, otherKind (Ⅰ2③ 他のシステムとの接続);
     they become edges with ``connection=True`` and ``personal=False``, never counted as flows.
     """
     graph = nx.MultiDiGraph(unplaced=[])
-    for number, row in enumerate(flow_rows):
+    for number, raw in enumerate(flow_rows):
+        row = normalise_row(raw)
         source, recipient = row.get("sourceName") or home, row.get("recipientName") or home
         if not source or not recipient:
             graph.graph["unplaced"].append(row)
@@ -186,8 +231,8 @@ def flow_graph_from_rows(
             information=information,
             personal=row.get("carriesPersonalNumber") is True,
             carries_personal_number=row.get("carriesPersonalNumber"),
-            methods=list(row.get("methods") or []),
-            legal_basis=list(row.get("legalBasis") or []),
+            methods=row["methods"],
+            legal_basis=row["legalBasis"],
             evidence=row.get("evidence"),
             quote=row.get("quote"),
             inferred=bool(row.get("inferred")),

@@ -73,10 +73,10 @@ def _fold(text: str) -> str:
     return text
 
 
-_VARIANTS = (("取り扱い", "取扱い"), ("問い合わせ", "問合せ"), ("従業員", "従業者"), ("しようする", "使用する"))
+_VARIANTS = (("取り扱", "取扱"), ("問い合わせ", "問合せ"), ("従業員", "従業者"), ("しようする", "使用する"))
 
 
-def _title_prefix(rest: str) -> str | None:
+def section_title_prefix(rest: str) -> str | None:
     """The known section title ``rest`` starts with (longest first), if any."""
     folded = _fold(rest)
     for title in sorted(SECTION_TITLES, key=len, reverse=True):
@@ -88,7 +88,7 @@ def _title_prefix(rest: str) -> str | None:
 def _drop_title(rest: str) -> tuple[str, str | None]:
     """``rest`` (text after the section number) without its title, and the known title if any."""
     rest = rest.strip()
-    title = _title_prefix(rest)
+    title = section_title_prefix(rest)
     if title is not None:
         folded_title = _fold(title)
         for end in range(1, len(rest) + 1):
@@ -153,7 +153,7 @@ def normalize_item_path(text: str) -> str:
         # The section number is the first number after the part's title (or at the very start).
         section = number.group(1)
         rest, title = _drop_title(rest[number.end():])
-    elif (circled := re.search(f"[{CIRCLED}]", rest)) and _title_prefix(rest[circled.end():]):
+    elif (circled := re.search(f"[{CIRCLED}]", rest)) and section_title_prefix(rest[circled.end():]):
         # 「I 基本情報 ①特定個人情報ファイルを取り扱う事務 ②…」: a circled number used as the section number.
         section = str(CIRCLED.index(circled.group(0)) + 1)
         rest, title = _drop_title(rest[circled.end():])

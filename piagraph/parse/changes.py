@@ -11,7 +11,9 @@ Two layouts:
   変更日. Only what is certain is attributed to a row: what shares the row's box (a date printed in
   front of the item, a 「… 削除 事後」 line inside it) and values that are the same for every row of
   the page (all dates of the page equal, all markers 「削除 事後」 …). The rest is reported as a warning,
-  never given to a neighbouring row by the order of boxes.
+  never given to a neighbouring row by the order of boxes. (When an extractor printed no page breaks,
+  the table's first "page" also holds the form; there the table is taken to start after the form's last
+  part heading, the one place where line order is used.)
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from piagraph.analyse.change_kinds import classify_change
 from piagraph.model import Assessment, Change, Fact
 from piagraph.normalize.dates import WAREKI, parse_date
-from piagraph.normalize.item_paths import SECTION_TITLES, normalize_item_path
+from piagraph.normalize.item_paths import normalize_item_path, section_title_prefix
 from piagraph.normalize.text import CIRCLED, nfkc, norm
 from piagraph.parse.doctext import DocText, Line
 
@@ -238,9 +240,7 @@ def _item_start(lines: list[Line], i: int) -> bool:
         # A part heading alone (「Ⅵ評価実施手続」) is the form itself, not a changed item.
         return not _PART_HEADING_ONLY.match(window)
     if _NUMBERED_START.match(text):
-        title = re.sub(r"^\d{1,2}[.．]", "", window).replace("取り扱い", "取扱い").replace("問い合わせ", "問合せ")
-        return any(title.startswith(t.replace("取り扱い", "取扱い")) for t in SECTION_TITLES) or bool(
-            re.match(r"特定個人情報ファイルを取(り)?扱う事務", title))
+        return section_title_prefix(re.sub(r"^\d{1,2}[.．]", "", window)) is not None
     return False
 
 
@@ -297,16 +297,13 @@ def _read_box(block: list[Line], page: _Page) -> None:
             pre = marker.pre
             if first_date and not second_is_date and len(pre) >= 2:
                 # 「平成31年2月5日 別紙１ 提供先５５… 削除 事後 …」: date, item and texts of one row.
-                row = _Row(line.number, line.number, [pre[1]], False, first_date[0], first_date[1], line.number)
-                page.rows.append(row)
                 marker.pre = pre[2:]
-                row.marker = marker
+                page.rows.append(_Row(line.number, line.number, [pre[1]], item_open=False, date=first_date[0],
+                                      date_raw=first_date[1], date_line=line.number, marker=marker))
                 row = None
                 continue
             if row is not None and row.marker is None:
                 while marker.pre and row.item_open and _COMPONENT_LINE.match(marker.pre[0]) and not _texts(marker.pre):
-                    row.item_parts.append(marker.pre.pop(0))
-                if len(marker.pre) == 3 and row.item_open and len(marker.pre[0]) <= _ITEM_COLUMN:
                     row.item_parts.append(marker.pre.pop(0))
                 row.marker = marker
                 row.end = line.number
@@ -323,14 +320,14 @@ def _read_box(block: list[Line], page: _Page) -> None:
             continue
         if first_date and not second_is_date:
             # 「平成31年2月5日 同上」: a row's date and the start of its item.
-            row = _Row(line.number, line.number, [" ".join(tokens[1:])], True,
-                       first_date[0], first_date[1], line.number)
+            row = _Row(line.number, line.number, [" ".join(tokens[1:])], date=first_date[0],
+                       date_raw=first_date[1], date_line=line.number)
             page.rows.append(row)
             continue
         if pending_date is not None and row is None and (_item_start(lines, i) or _REFERENCE.match(line.squashed)):
             # The box beside a 変更日 in the same text box is its 項目.
-            row = _Row(pending_date[2], line.number, [line.squashed], True, pending_date[0], pending_date[1],
-                       pending_date[2])
+            row = _Row(pending_date[2], line.number, [line.squashed], date=pending_date[0],
+                       date_raw=pending_date[1], date_line=pending_date[2])
             page.rows.append(row)
             pending_date = None
             continue

@@ -34,7 +34,10 @@ source, 「Xへ/Xに対し/Xあて/Xに(登録…)」 recipient, 「X経由で/X
 the assessment's own systems (exact name, 「以下「…」という」 alias, or the same canonical kind through
 ``piagraph.normalize.kinds``), else to a canonical actor (住民, 医療機関, 厚生労働省, 他市区町村 …), else kept
 as printed. An end the sentence leaves implicit (「…を住民記録システムから取得」) is the assessment's
-business system, with ``source_inferred`` / ``recipient_inferred`` set.
+business system (a system of kind BusinessSystem; else the affair's own register such as the
+既存住民基本台帳システム of a 住基 assessment; else the 担当部署; else the municipality), with
+``source_inferred`` / ``recipient_inferred`` set. An application (「…を申請」) never gets an implicit
+sender: the applicant is not the business system.
 
 Via hops. 「AをX経由でYへ副本提供」 becomes two FlowSteps with the same step number: business → X and
 X → Y, both titled 「⑦ X経由」, so the path is drawn and queried hop by hop.
