@@ -395,5 +395,42 @@ def outputs(store_path: str | None, endpoint: str | None, update_endpoint: str |
         click.echo(f"wrote {path}")
 
 
+@main.command()
+@store_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--allow-remote", is_flag=True, help="Required to bind an address other than loopback.")
+@click.option("--read-only", is_flag=True, help="Open the store read-only (no uploads; CLI ingests can run).")
+@click.option("--query-timeout", default=10.0, show_default=True, type=float, help="Seconds per SPARQL query.")
+@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Row cap of query results.")
+@friendly_errors
+def serve(store_path: str | None, endpoint: str | None, update_endpoint: str | None, host: str, port: int,
+          allow_remote: bool, read_only: bool, query_timeout: float, max_rows: int) -> None:
+    """Start the web workspace: assessments, diagrams, who-receives, compare, SPARQL, upload.
+
+    Binds 127.0.0.1 unless --allow-remote is given. /sparql is a read-only SPARQL 1.1 endpoint.
+
+    \b
+    Example:
+      piagraph serve --store piagraph-store --port 8765
+    """
+    import uvicorn
+
+    from piagraph.web.app import create_app
+
+    loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+    if not loopback and not allow_remote:
+        raise click.UsageError(f"binding {host} exposes the workspace to the network; add --allow-remote to do so")
+    if not loopback:
+        click.echo(f"warning: serving on {host}: anyone who can reach this address can read the store", err=True)
+    store = _open(store_path, endpoint, update_endpoint, read_only=read_only)
+    try:
+        app = create_app(store, read_only=read_only, timeout=query_timeout, max_rows=max_rows)
+        click.echo(f"piagraph workspace on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

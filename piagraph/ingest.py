@@ -125,10 +125,15 @@ def summarise(document: Assessment | CouncilReview) -> DocumentSummary:
                            _counts(document))
 
 
-def process_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
-    """Read, parse and build the graphs of one file. Never raises for bad input."""
+def process_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, display_name: str | None = None) -> FileResult:
+    """Read, parse and build the graphs of one file. Never raises for bad input.
+
+    ``display_name`` replaces the path in the evidence (e.g. an uploaded file's own name)."""
     try:
         source = read_path(path, max_bytes=max_bytes)
+        if display_name:
+            source.path = display_name
+            path = display_name
         result = parse_source(source)
     except PiagraphError as exc:
         return FileResult(path, "failed", error=str(exc))

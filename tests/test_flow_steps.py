@@ -329,6 +329,16 @@ def test_block_permutation_keeps_yokohama_steps(tmp_path, yokohama, seed):
     assert _step_set(permuted) == expected
 
 
+def test_block_permutation_keeps_takatsuki_steps(tmp_path, takatsuki):
+    """004 has pages with no page break between 別添1 and Ⅱ: blocks are chosen by content there."""
+    text = sample_path("takatsuki").read_text(encoding="utf-8")
+    permuted = tmp_path / "004_permuted.txt"
+    permuted.write_text(permute_blocks(text, 3), encoding="utf-8")
+    expected = {(f.business_section, f.title, f.source, f.recipient, f.information, f.carries_personal_number)
+                for a in takatsuki.values() for f in _steps(a)}
+    assert _step_set(permuted) == expected
+
+
 def test_another_wording_is_read_by_rule(tmp_path):
     """The same list in other words: other verbs, particles, bodies and a department-less receiver."""
     text = sample_path("yokohama").read_text(encoding="utf-8")

@@ -7,7 +7,8 @@ parser warns; those cases are checked as sets plus the warning.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -43,9 +44,24 @@ def parse_flows(path: str) -> list[Assessment]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def sample(name: str) -> tuple[Assessment, ...]:
     return tuple(parse_flows(str(SAMPLES / name)))
+
+
+@cache
+def permuted_sample(name: str, seed: int) -> tuple[Assessment, ...]:
+    """``name`` with the text boxes of every page shuffled (shared by the entrustment and provision
+    tests: parsing is the slow part)."""
+    text = (SAMPLES / name).read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(permute_blocks(text, seed), encoding="utf-8")
+        return tuple(parse_flows(str(path)))
+
+
+def seeds(name: str) -> tuple[int, ...]:
+    return (1, 2) if name == TAKATSUKI else (1, 2, 3)  # 004 is large: two seeds
 
 
 def entrustments(assessment: Assessment, file_name: str | None = None) -> dict[int, Flow]:
@@ -240,16 +256,13 @@ def test_facts_go_on_the_file_when_the_files_parser_made_it() -> None:
 
 
 # -- order of text boxes ------------------------------------------------------------------------------
-def contractor_sets(path: str) -> list[set[str]]:
-    return [{c for f in a.flows if f.kind == "Entrustment" for c in f.contractors} for a in parse_flows(path)]
+def contractor_sets(assessments: tuple[Assessment, ...]) -> list[set[str]]:
+    return [{c for f in a.flows if f.kind == "Entrustment" for c in f.contractors} for a in assessments]
 
 
 @pytest.mark.parametrize("name", [IIZUKA, YOKOHAMA, TOCHIGI, TAKATSUKI])
-def test_contractors_do_not_depend_on_box_order(name: str, tmp_path: Path) -> None:
-    expected = contractor_sets(str(SAMPLES / name))
+def test_contractors_do_not_depend_on_box_order(name: str) -> None:
+    expected = contractor_sets(sample(name))
     assert any(expected)
-    text = (SAMPLES / name).read_text(encoding="utf-8")
-    for seed in (1, 2) if name == TAKATSUKI else (1, 2, 3):  # 004 is large: two seeds
-        permuted = tmp_path / f"{seed}_{name}"
-        permuted.write_text(permute_blocks(text, seed), encoding="utf-8")
-        assert contractor_sets(str(permuted)) == expected, f"seed {seed}"
+    for seed in seeds(name):
+        assert contractor_sets(permuted_sample(name, seed)) == expected, f"seed {seed}"

@@ -5,22 +5,19 @@ Expected values were read from data/samples by eye (line numbers in the comments
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from piagraph.model import Assessment, Flow
 from piagraph.parse.slots import looks_like_recipient
-from tests.permute import permute_blocks
 from tests.test_parse_entrustment import (
     IIZUKA,
     KUMAGAYA,
-    SAMPLES,
     TAKATSUKI,
     TOCHIGI,
     YOKOHAMA,
-    parse_flows,
+    permuted_sample,
     sample,
+    seeds,
     warned,
 )
 
@@ -163,9 +160,9 @@ def test_change_log_mentions_are_not_slots() -> None:
 
 
 # -- order of text boxes ------------------------------------------------------------------------------
-def recipients(path: str, inline_only: bool = False) -> list[list[tuple[str, str | None]]]:
+def recipients(assessments: tuple[Assessment, ...], inline_only: bool = False) -> list[list[tuple[str, str | None]]]:
     out = []
-    for assessment in parse_flows(path):
+    for assessment in assessments:
         flows = [f for f in assessment.flows if f.kind in ("Provision", "Transfer")]
         if inline_only:  # recipients printed on their heading line
             flows = [f for f in flows if f.recipient and f.title and f.recipient in f.title]
@@ -174,22 +171,16 @@ def recipients(path: str, inline_only: bool = False) -> list[list[tuple[str, str
 
 
 @pytest.mark.parametrize("name", [IIZUKA, YOKOHAMA, TOCHIGI])
-def test_recipients_do_not_depend_on_box_order(name: str, tmp_path: Path) -> None:
-    expected = recipients(str(SAMPLES / name))
-    text = (SAMPLES / name).read_text(encoding="utf-8")
-    for seed in (1, 2, 3):
-        permuted = tmp_path / f"{seed}_{name}"
-        permuted.write_text(permute_blocks(text, seed), encoding="utf-8")
-        assert recipients(str(permuted)) == expected, f"seed {seed}"
+def test_recipients_do_not_depend_on_box_order(name: str) -> None:
+    expected = recipients(sample(name))
+    for seed in seeds(name):
+        assert recipients(permuted_sample(name, seed)) == expected, f"seed {seed}"
 
 
-def test_recipients_on_headings_survive_box_order_in_run_together_pages(tmp_path: Path) -> None:
+def test_recipients_on_headings_survive_box_order_in_run_together_pages() -> None:
     """004 lost its page breaks (one "page" of 2,800 lines): a recipient printed apart from its
     heading can only be paired by position there, so only heading-line recipients must hold."""
-    expected = recipients(str(SAMPLES / TAKATSUKI), inline_only=True)
+    expected = recipients(sample(TAKATSUKI), inline_only=True)
     assert sum(len(found) for found in expected) == 4  # 住基: 7044, 6990, 7448 and 移転先1 6535
-    text = (SAMPLES / TAKATSUKI).read_text(encoding="utf-8")
-    for seed in (1, 2):
-        permuted = tmp_path / f"{seed}.txt"
-        permuted.write_text(permute_blocks(text, seed), encoding="utf-8")
-        assert recipients(str(permuted), inline_only=True) == expected, f"seed {seed}"
+    for seed in seeds(TAKATSUKI):
+        assert recipients(permuted_sample(TAKATSUKI, seed), inline_only=True) == expected, f"seed {seed}"

@@ -76,6 +76,8 @@ def _national(name: str, kind: str | None) -> tuple[str, str] | None:
 
 def _group(name: str, kind: str | None) -> str:
     scheme, key = _kind_key(kind)
+    if scheme != "system" and _DEPARTMENT_NAME.search(name):
+        return "internal"  # 「市民局窓口サービス課」 is a department, whatever word it contains
     if key in _RESIDENT_KINDS or (scheme != "system" and _RESIDENT_NAME.search(name)):
         return "resident"
     if scheme == "system":

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from piagraph.model import Evidence
 from piagraph.normalize.text import nfkc, squash
 from piagraph.parse.checkboxes import CheckResult, bracket_choice, read_checkboxes
 from piagraph.parse.doctext import DocText, Line
@@ -132,7 +133,7 @@ class Form:
                 out.append(kept)
         return out
 
-    def evidence(self, value: Value, quote: str | None = None):
+    def evidence(self, value: Value, quote: str | None = None) -> Evidence:
         return self.doc.evidence(value.start, value.end, quote)
 
 
@@ -248,7 +249,7 @@ def block_value(form: Form, line: Line, join: str = "") -> Value | None:
     for other in block:
         if other.number <= line.number:
             continue
-        if is_label(other) or not form.usable(other):
+        if is_label(other) or label_box(other) or not form.usable(other):
             break
         if other.squashed in ("※", "*"):
             continue
@@ -264,8 +265,7 @@ def label_value(form: Form, line: Line, label: re.Pattern[str], join: str = "") 
     if value is not None:
         return value
     if form.table:
-        # A table row whose value cell is empty may continue on the next row of the block.
-        return None
+        return None  # a table row holds its value: an empty cell is an empty value
     return block_value(form, line, join)
 
 

@@ -170,7 +170,7 @@ def _recover_recipients(doc: DocText, units: list[Unit], occs: list[Occurrence],
         first, last = max(doc.pages[page][0], part.start), min(doc.pages[page][1], part.end)
         boxes = [u for u in units if first <= u.first <= last and u.first not in claimed
                  and is_free(u) and looks_like_recipient(u.text)]
-        pairs = match_pairs(slots, boxes, lambda s, u: distance(s.line.number, u.first))  # type: ignore[attr-defined]
+        pairs = match_pairs(slots, boxes, lambda s, u: distance(s.line.number, u.first))
         for i, j in pairs:
             slot, box = slots[i], boxes[j]
             slot.value = _recipient_text(box)

@@ -6,9 +6,9 @@ In PDF text the boxes of a page come out in arbitrary order, so nothing here tru
 of blocks. A field is read from its label (「⑥委託先名」, 「①法令上の根拠」 …):
 
 1. the value printed after the label inside the label's own text box (or table row);
-2. for free text, the text box right after a label box that holds no value (the only place an
-   extractor can put it without a label); typed values are validated (a citation must look
-   like law, a contractor like an organisation);
+2. for free text whose label box holds no value, the plain-text box printed right after it (the
+   one positional rule: it is where extractors put a label's value box; the evidence quotes both
+   boxes; a citation must look like law, a contractor like an organisation, or it is not taken);
 3. for values with a vocabulary (人数 bands, 再委託する/しない, organisation names, checkboxes),
    stray answers on the page are matched to the label boxes lacking a value, nearest first.
 
@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import permutations
+from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from piagraph.model import Assessment, Evidence, Fact, PersonalInfoFile
@@ -377,7 +378,8 @@ def org_names(text: str) -> list[str] | None:
         return None
     if squash(text) == "未定":
         return ["未定"]
-    names = [part.strip() for part in re.split(r"[、,，;；]|\s{2,}", text) if part.strip()]
+    names = [part.strip().lstrip("・･").strip() for part in re.split(r"[、,，;；\n]|\s{2,}", text)]
+    names = [name for name in names if name]
     if not names or any(len(name) > 60 or not ORG_MARK.search(name) for name in names):
         return None
     return names
@@ -628,35 +630,38 @@ def distance(a: int, b: int) -> int:
     return abs(a - b)
 
 
-def match_pairs(rows: Sequence[object], cols: Sequence[object],
-                cost: Callable[[object, object], float]) -> list[tuple[int, int]]:
-    """Min-cost one-to-one pairs of size min(len(rows), len(cols)) (small inputs: exhaustive)."""
+R = TypeVar("R")
+C = TypeVar("C")
+
+
+def match_pairs(rows: Sequence[R], cols: Sequence[C], cost: Callable[[R, C], float]) -> list[tuple[int, int]]:
+    """Min-cost one-to-one (row, col) index pairs of size min(len(rows), len(cols)); exhaustive for
+    the few slots of a page, nearest-first beyond that."""
     if not rows or not cols:
         return []
+    table = [[cost(r, c) for c in cols] for r in rows]
     swap = len(rows) > len(cols)
-    small, large = (cols, rows) if swap else (rows, cols)
+    n, m = (len(cols), len(rows)) if swap else (len(rows), len(cols))
 
     def c(i: int, j: int) -> float:
-        return cost(large[j], small[i]) if swap else cost(small[i], large[j])
+        return table[j][i] if swap else table[i][j]
 
-    n, m = len(small), len(large)
     total = 1
     for k in range(n):
         total *= m - k
-    best: tuple[float, tuple[int, ...]] | None = None
+    pairs: list[tuple[int, int]] = []
     if n <= 6 and total <= 200_000:
+        best: tuple[float, tuple[int, ...]] | None = None
         for perm in permutations(range(m), n):
             score = sum(c(i, j) for i, j in enumerate(perm))
             if best is None or score < best[0]:
                 best = (score, perm)
         assert best is not None
         pairs = list(enumerate(best[1]))
-    else:  # greedy for large pages: nearest pairs first
-        candidates = sorted((c(i, j), i, j) for i in range(n) for j in range(m))
+    else:
         used_i: set[int] = set()
         used_j: set[int] = set()
-        pairs = []
-        for _, i, j in candidates:
+        for _, i, j in sorted((c(i, j), i, j) for i in range(n) for j in range(m)):
             if i not in used_i and j not in used_j:
                 used_i.add(i)
                 used_j.add(j)
@@ -718,7 +723,7 @@ def fill_typed_orphans(doc: DocText, units: list[Unit], occs: list[Occurrence]) 
             lacking.setdefault((occ.vtype, doc.page_of(occ.line)), []).append(occ)
     for key, waiting in lacking.items():
         found = answers.get(key, [])
-        pairs = match_pairs(waiting, found, lambda o, a: distance(o.line, a[1]))  # type: ignore[index,attr-defined]
+        pairs = match_pairs(waiting, found, lambda o, a: distance(o.line, a[1]))
         for i, j in pairs:
             occ, (value, first, last) = waiting[i], found[j]
             occ.value, occ.value_start, occ.value_end = value, first, last
@@ -845,8 +850,7 @@ def assign_fields(doc: DocText, slots: list[Slot], occs: list[Occurrence], keys:
             if len(takers) > 1 and len(copies) > 1:
                 contested.append(key)
 
-            def cost(slot: object, occ: object, cont: Slot | None = cont) -> float:
-                assert isinstance(slot, Slot) and isinstance(occ, Occurrence)
+            def cost(slot: Slot, occ: Occurrence, cont: Slot | None = cont) -> float:
                 near = 0 if slot is cont else distance(slot.line.number, occ.line)
                 return near + (0 if occ.valued else EMPTY_PENALTY)
 

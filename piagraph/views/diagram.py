@@ -29,13 +29,26 @@ OTHER_COLOUR = "#8c8c8c"  # その他の流れ: dashed grey
 CONNECTION_COLOUR = "#c8c8c8"
 FONT_FACE = "'IPAexGothic', 'IPAGothic', 'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic', sans-serif"
 
-GROUP_STYLES: dict[str, dict[str, Any]] = {
-    "resident": {"caption": "住民・本人", "shape": "ellipse", "background": "#fff3cd", "border": "#b7860b"},
-    "internal": {"caption": "庁内のシステム・部署", "shape": "box", "background": "#dbeafe", "border": "#1d4ed8"},
-    "national": {"caption": "国・全国共通のシステム", "shape": "box", "background": "#ede9fe",
-                 "border": "#6d28d9", "dot_shape": "cylinder"},
-    "external": {"caption": "外部の機関", "shape": "box", "background": "#dcfce7", "border": "#15803d"},
+GROUP_STYLES: dict[str, dict[str, Any]] = {  # colour by group; the shape follows the kind (_is_system)
+    "resident": {"caption": "住民・本人", "background": "#fff3cd", "border": "#b7860b"},
+    "internal": {"caption": "庁内のシステム・部署", "background": "#dbeafe", "border": "#1d4ed8"},
+    "national": {"caption": "国・全国共通のシステム", "background": "#ede9fe", "border": "#6d28d9",
+                 "dot_shape": "cylinder"},
+    "external": {"caption": "外部の機関", "background": "#dcfce7", "border": "#15803d"},
 }
+
+
+_SYSTEM_LIKE = re.compile(r"システム|サーバ|端末|ネットワーク|基盤|アプリ|ファイル|VRS|CS$", re.I)
+
+
+def _is_system(data: dict[str, Any]) -> bool:
+    """Shape follows the kind: systems are boxes, bodies and people ellipses."""
+    kind = data.get("kind") or ""
+    if "/kinds/system/" in kind:
+        return True
+    if "/kinds/actor/" in kind:
+        return False
+    return data.get("group") == "national" or bool(_SYSTEM_LIKE.search(str(data.get("label") or "")))
 
 
 def _pyvis_lib() -> Path:
@@ -58,8 +71,14 @@ def _edge_styles(graph: nx.MultiDiGraph) -> dict[tuple[str, str, str], float]:
         pairs[frozenset((u, v))].append((u, v, key))
     out = {}
     for edges in pairs.values():
+        u, v = edges[0][0], edges[0][1]
+        # an edge inside one column would run straight through the boxes between its ends
+        same_column = graph.nodes[u].get("column") == graph.nodes[v].get("column")
         for i, edge in enumerate(sorted(edges, key=lambda e: (e[0], str(e[2])))):
-            out[edge] = 0.0 if len(edges) == 1 else 0.12 + 0.12 * i
+            if len(edges) == 1 and not same_column:
+                out[edge] = 0.0
+            else:
+                out[edge] = (0.35 if same_column else 0.12) + 0.12 * i
     return out
 
 
@@ -74,7 +93,7 @@ def _network(graph: nx.MultiDiGraph, title: str):
         net.add_node(
             str(node),
             label=_wrap(str(data.get("label") or node)),
-            shape=style["shape"],
+            shape="box" if _is_system(data) else "ellipse",
             color={"background": style["background"], "border": style["border"],
                    "highlight": {"background": style["background"], "border": "#111827"}},
             x=x, y=y, physics=False,
@@ -117,7 +136,7 @@ def _vis_options() -> dict[str, Any]:
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": True},
         "nodes": {"font": {"face": FONT_FACE, "size": 15, "color": "#111827"}, "margin": 10,
                   "borderWidth": 1.5, "widthConstraint": {"maximum": 220}},
-        "edges": {"font": {"face": FONT_FACE, "size": 15, "align": "middle", "strokeWidth": 4,
+        "edges": {"font": {"face": FONT_FACE, "size": 15, "align": "horizontal", "strokeWidth": 4,
                            "strokeColor": "#ffffff"},
                   "arrowStrikethrough": False, "selectionWidth": 2},
     }
@@ -204,14 +223,13 @@ def render_dot(graph: nx.MultiDiGraph, title: str | None = None) -> str:
     out.append(f"  graph [{', '.join(graph_attrs)}];")
     out.append(f"  node [fontname={_dot_string('IPAexGothic')}, style=\"filled\"];")
     out.append(f"  edge [fontname={_dot_string('IPAexGothic')}];")
-    shapes = {"box": "box", "ellipse": "ellipse", "database": "cylinder"}
     columns: dict[int, list[str]] = defaultdict(list)
     for node, data in sorted(graph.nodes(data=True), key=lambda item: str(item[0])):
         style = GROUP_STYLES.get(data.get("group", "external"), GROUP_STYLES["external"])
         columns[data.get("column", 1)].append(str(node))
         attrs = [
             f"label={_dot_string(str(data.get('label') or node))}",
-            f"shape={style.get('dot_shape') or shapes[style['shape']]}",
+            f"shape={style.get('dot_shape') or ('box' if _is_system(data) else 'ellipse')}",
             f"fillcolor={_dot_string(style['background'])}",
             f"color={_dot_string(style['border'])}",
             f"tooltip={_dot_string(str(data.get('tooltip') or ''))}",
@@ -257,7 +275,7 @@ def render_mermaid(graph: nx.MultiDiGraph) -> str:
     for node in sorted(graph.nodes, key=str):
         data = graph.nodes[node]
         label = _mermaid_text(str(data.get("label") or node))
-        shape = {"resident": ("([", "])"), "national": ("[(", ")]")}.get(data.get("group", ""), ("[", "]"))
+        shape = ("[(", ")]") if data.get("group") == "national" else ("[", "]") if _is_system(data) else ("([", "])")
         out.append(f"  {ids[node]}{shape[0]}{label}{shape[1]}")
         if data.get("group") in GROUP_STYLES:
             out.append(f"  class {ids[node]} {data['group']}")
