@@ -124,6 +124,8 @@ class _Builder:
         self.content_hash = content_hash
         self._evidence_count = 0
         self._actors: dict[str, str] = {}
+        published = document.fact("published_on") if isinstance(document, Assessment) else None
+        self.cited_on = dt.date.fromisoformat(published) if published and _is_iso(published) else None
 
     def add(self, s: str, p: str, o: str) -> None:
         self.out.triples.append((s, p, o))
@@ -172,8 +174,12 @@ class _Builder:
 
     # -- legal provisions ----------------------------------------------------------------------
     def legal(self, owner: str, prop: str, ref: LegalRef, position: str) -> None:
-        """One pia:LegalProvision per citation found in the cell; unreadable fragments kept raw."""
-        for citation in parse_citations(ref.raw):
+        """One pia:LegalProvision per citation found in the cell; unreadable fragments kept raw.
+
+        The document's municipality resolves a bare 「条例…」, and its 公表日 settles renumbered items
+        (after 2021 「第19条第8号」 is the new name of old 第7号 and the old name of new 第9号)."""
+        municipality = self.doc.fact("municipality")
+        for citation in parse_citations(ref.raw, municipality=municipality):
             node = iri(f"{LAW}{citation.path}")
             self.add(owner, pia(prop), node)
             self.typed(node, "LegalProvision")
@@ -181,14 +187,14 @@ class _Builder:
             self.add(node, pia("rawCitation"), literal(citation.raw))
             if citation.law_id:
                 self.add(node, pia("lawId"), literal(citation.law_id))
-            current = current_provision(citation)
+            current = current_provision(citation, cited_on=self.cited_on)
             current_node = iri(f"{LAW}{current.path}")
             self.add(node, pia("currentProvision"), current_node)
             if current.path != citation.path:
                 self.typed(current_node, "LegalProvision")
                 self.add(current_node, pia("citation"), literal(current.normalized))
             self.evidence(node, ref.evidence)
-        for number, fragment in enumerate(find_unparsed(ref.raw), start=1):
+        for number, fragment in enumerate(find_unparsed(ref.raw, municipality=municipality), start=1):
             node = self.node("unparsed-citation", position, str(number))
             self.add(owner, pia(prop), node)
             self.typed(node, "LegalProvision")

@@ -314,8 +314,8 @@ class RemoteStore(Store):
             return StoreError(f"the SPARQL endpoint {url} does not allow this {what} (HTTP 403): "
                               "the user may need update rights")
         if isinstance(exc, sx.QueryBadFormed):
-            return StoreError(f"the SPARQL server refused the {what}: {_server_message(exc)}")
-        body = exc.read() if isinstance(exc, urllib.error.HTTPError) else exc
+            return StoreError(f"the SPARQL server refused the {what}: {_server_message(exc.response or exc)}")
+        body = exc.read() if isinstance(exc, urllib.error.HTTPError) else getattr(exc, "response", None) or exc
         return StoreError(f"the SPARQL server at {url} failed on the {what}: {_server_message(body)}")
 
     def _send(self, wrapper: SPARQLWrapper, url: str, what: str) -> tuple[bytes, str]:
@@ -379,7 +379,7 @@ class RemoteStore(Store):
             body, content_type = self._send(wrapper, self.endpoint, "export")
         fmt = ox.RdfFormat.from_media_type(_media_type(content_type)) or ox.RdfFormat.TURTLE
         try:
-            return [t for t in ox.parse(body, format=fmt) if isinstance(t, ox.Triple)]
+            return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=fmt)]
         except SyntaxError as exc:
             raise StoreError(f"the SPARQL server sent graph {graph} in a form the store cannot read: {exc}") from None
 
