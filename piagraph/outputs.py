@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 from piagraph.select import find_assessments
@@ -34,7 +36,72 @@ def write_outputs(store: Store, out_dir: Path) -> list[Path]:
     assessments_csv.write_text(format_csv(["assessment", *columns], assessments), encoding="utf-8")
     written.append(assessments_csv)
     written += _who_receives_and_compare(store, out_dir)
+    written += _diagrams(store, out_dir, assessments)
+    written.append(_index(out_dir, written))
     return written
+
+
+def safe_file_stem(*parts: object) -> str:
+    """A file name from document values (titles, names): no path separators, no dots in front, bounded."""
+    text = "_".join(str(p) for p in parts if p not in (None, ""))
+    text = re.sub(r"[^\w\-]+", "_", text).strip("._") or "document"
+    return text[:80]
+
+
+def _diagrams(store: Store, out_dir: Path, assessments: list[dict[str, object]]) -> list[Path]:
+    """out/diagrams/<municipality>_<kind>_<number>.html for every assessment (not change logs)."""
+    from piagraph.analyse.flowgraph import assessment_flow_graph
+    from piagraph.views.diagram import render_html
+
+    folder = out_dir / "diagrams"
+    folder.mkdir(exist_ok=True)
+    written: list[Path] = []
+    used: set[str] = set()
+    for row in assessments:
+        if row.get("changeLogOnly"):
+            continue
+        stem = safe_file_stem(row.get("municipality"), row.get("kind"), row.get("number"))
+        while stem in used:
+            stem += "_"
+        used.add(stem)
+        graph = assessment_flow_graph(store, str(row["assessment"]))
+        title = f"{row.get('municipality') or ''} {row.get('title') or ''}".strip()
+        path = folder / f"{stem}.html"
+        path.write_text(render_html(graph, title), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _index(out_dir: Path, written: list[Path]) -> Path:
+    """out/index.html: one page linking every output, offline."""
+    descriptions = {
+        "summary.txt": "読み込んだ内容の要約 What was loaded",
+        "assessments.csv": "評価書一覧 Assessments",
+        "who-receives.csv": "個人番号の提供先 Who receives 個人番号",
+        "compare.html": "自治体比較 Comparison of municipalities",
+        "compare.csv": "自治体比較 (CSV)",
+        "findings.html": "指摘事項 Findings report (A4)",
+        "findings.json": "指摘事項 Findings (JSON)",
+        "history.html": "変更履歴 History of changes",
+        "history.csv": "変更履歴 (CSV)",
+    }
+    items = []
+    for path in written:
+        relative = path.relative_to(out_dir).as_posix()
+        label = descriptions.get(relative, relative.removeprefix("diagrams/").removesuffix(".html"))
+        kind = "diagram" if relative.startswith("diagrams/") else "report"
+        items.append((kind, relative, label))
+    reports = "".join(f'<li><a href="{html.escape(r, quote=True)}">{html.escape(label)}</a> '
+                      f'<span class="f">{html.escape(r)}</span></li>' for k, r, label in items if k == "report")
+    diagrams = "".join(f'<li><a href="{html.escape(r, quote=True)}">{html.escape(label)}</a></li>'
+                       for k, r, label in items if k == "diagram")
+    page = ("<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>piagraph outputs</title>"
+            "<style>body{font-family:sans-serif;margin:2rem}li{margin:.3rem 0}.f{color:#64748b;font-size:.85em}"
+            "</style></head><body><h1>piagraph outputs</h1><h2>Reports</h2><ul>" + reports + "</ul>"
+            "<h2>事務の内容 Data-flow diagrams</h2><ul>" + diagrams + "</ul></body></html>")
+    path = out_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
 
 
 def _who_receives_and_compare(store: Store, out_dir: Path, max_graph_columns: int = 30) -> list[Path]:

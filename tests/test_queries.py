@@ -12,7 +12,8 @@ from piagraph.terms import literal
 def test_every_named_query_parses_and_runs(loaded_store):
     yokohama = loaded_store.select(bind(load_query("assessments"), {"municipality": "横浜市"})).rows[0]["assessment"]
     for named in list_queries():
-        required = {p.name: yokohama for p in named.params if not p.optional and p.type == "iri"}
+        examples = {"iri": yokohama, "date": "2020-01-01", "integer": 1, "string": "横浜市", "boolean": "true"}
+        required = {p.name: examples[p.type] for p in named.params if not p.optional}
         table = loaded_store.select(bind(named, required))
         assert table.columns, named.name
 

@@ -25,7 +25,7 @@ from piagraph.analyse.flows import GROUP_COLUMNS, node_for
 from piagraph.queries import bind, load_query
 from piagraph.select import Selection, find_assessments
 from piagraph.store.base import Store
-from piagraph.terms import KINDS
+from piagraph.terms import KINDS, iri
 
 SEP = "\n"  # between the values of one cell; views join them as they see fit
 BUSINESS_SYSTEM = KINDS + "system/BusinessSystem"
@@ -175,16 +175,13 @@ def _unique_labels(columns: list[ComparedAssessment]) -> list[ComparedAssessment
     return out
 
 
-def _facts(store: Store, affair: str | None, columns: list[ComparedAssessment]) -> list[dict[str, object]]:
-    params: dict[str, object] = {"affair": affair}
-    municipalities = {c.municipality for c in columns}
-    if len(columns) == 1:
-        params["assessment"] = columns[0].iri
-    elif len(municipalities) == 1:
-        params["municipality"] = next(iter(municipalities))
+def _for_assessments(store: Store, query_name: str, columns: list[ComparedAssessment]) -> list[dict[str, object]]:
+    """Run a compare-* query for exactly these assessments: their IRIs (checked by ``iri``) go in a
+    VALUES block at the query's ``#@assessments`` marker, inside its graph pattern."""
+    values = "VALUES ?assessment { " + " ".join(iri(c.iri) for c in columns) + " }"
+    text = bind(load_query(query_name), {}).replace("#@assessments", values, 1)
     wanted = {c.iri for c in columns}
-    rows = store.select(bind(load_query("compare-facts"), params)).rows
-    return [r for r in rows if str(r["assessment"]) in wanted]
+    return [r for r in store.select(text).rows if str(r["assessment"]) in wanted]
 
 
 class _Cells:
@@ -276,7 +273,7 @@ def compare(store: Store, affair: str | None = None,
             municipalities: Iterable[str] | None = None) -> ComparisonMatrix:
     """Compare the loaded assessments of ``affair`` (part of the affair name, e.g. 予防接種)."""
     columns, notes = select_assessments(store, affair, municipalities)
-    facts = _facts(store, affair, columns) if columns else []
+    facts = _for_assessments(store, "compare-facts", columns) if columns else []
     per_column: dict[str, list[dict[str, object]]] = defaultdict(list)
     for row in facts:
         per_column[str(row["assessment"])].append(row)
@@ -313,11 +310,7 @@ def comparison_graph(store: Store, matrix: ComparisonMatrix) -> nx.MultiDiGraph:
     if not matrix.assessments:
         return graph
     index = {a.iri: i for i, a in enumerate(matrix.assessments)}
-    params: dict[str, object] = {"affair": matrix.affair}
-    if len(matrix.assessments) == 1:
-        params["assessment"] = matrix.assessments[0].iri
-    rows = [r for r in store.select(bind(load_query("compare-network"), params)).rows
-            if str(r["assessment"]) in index]
+    rows = _for_assessments(store, "compare-network", matrix.assessments)
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in rows:
         column = index[str(row["assessment"])]

@@ -27,9 +27,10 @@ class Line:
     text: str  # norm(): NFKC, one space between words
     squashed: str  # no white space at all
 
-    @property
+    @cached_property
     def cells(self) -> list[str]:
-        """Tab-separated cells, HTML stripped and normalised (table layout)."""
+        """Tab-separated cells, HTML stripped and normalised (table layout); computed once per line
+        (cached_property writes the instance dict directly, which a frozen dataclass allows)."""
         return [strip_html(cell) for cell in self.raw.split("\t")]
 
 
@@ -43,6 +44,9 @@ class DocText:
         self.lines = [Line(n, raw, norm(raw), squash(raw)) for n, raw in span.numbered_lines()]
         self._numbers = [line.number for line in self.lines]  # ascending: bisect finds spans
         self.warnings: list[ParseWarning] = []
+        # Whole-document hits of each pattern: parsers ask for the same labels over and over, with
+        # different ranges; a range is then a bisect into the cached hits.
+        self._hits: dict[tuple[re.Pattern[str], bool], tuple[list[int], list[tuple[Line, re.Match[str]]]]] = {}
 
     # -- evidence and warnings -------------------------------------------------------------
     def evidence(self, start: int, end: int | None = None, quote: str | None = None) -> Evidence:
@@ -80,15 +84,20 @@ class DocText:
     ) -> list[tuple[Line, re.Match[str]]]:
         """Every line in [start, end] whose text (or squashed text) matches ``pattern``."""
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
-        lines = self.lines if start is None and end is None else self.between(
-            start or self.first_line, end or self.last_line
-        )
-        hits = []
-        for line in lines:
-            match = regex.search(line.squashed if squashed else line.text)
-            if match:
-                hits.append((line, match))
-        return hits
+        cached = self._hits.get((regex, squashed))
+        if cached is None:
+            hits = []
+            for line in self.lines:
+                match = regex.search(line.squashed if squashed else line.text)
+                if match:
+                    hits.append((line, match))
+            cached = ([line.number for line, _ in hits], hits)
+            self._hits[(regex, squashed)] = cached
+        numbers, hits = cached
+        if start is None and end is None:
+            return list(hits)
+        first, last = start or self.first_line, end or self.last_line
+        return hits[bisect_left(numbers, first) : bisect_right(numbers, last)]
 
     def first(
         self,
@@ -138,18 +147,27 @@ class DocText:
             pages.append((start, last_text))
         return pages
 
+    @cached_property
+    def _page_firsts(self) -> list[int]:
+        return [first for first, _ in self.pages]
+
+    def page_index(self, number: int) -> int:
+        """Index in ``pages`` of the page holding line ``number``, or -1."""
+        i = bisect_right(self._page_firsts, number) - 1
+        return i if i >= 0 and number <= self.pages[i][1] else -1
+
     def page_of(self, number: int) -> tuple[int, int]:
         """The page holding line ``number`` (the whole document when outside every page)."""
-        for first, last in self.pages:
-            if first <= number <= last:
-                return first, last
-        return self.first_line, self.last_line
+        i = self.page_index(number)
+        return self.pages[i] if i >= 0 else (self.first_line, self.last_line)
+
+    @cached_property
+    def _block_by_line(self) -> dict[int, list[Line]]:
+        return {line.number: block for block in self.blocks for line in block}
 
     def block_of(self, number: int) -> list[Line]:
-        for block in self.blocks:
-            if block[0].number <= number <= block[-1].number:
-                return block
-        return []
+        """The block holding line ``number`` ([] for an empty line or outside the document)."""
+        return self._block_by_line.get(number, [])
 
     def section(self, heading: str | re.Pattern[str], *ends: str | re.Pattern[str]) -> tuple[int, int] | None:
         """Lines from the first line matching ``heading`` (squashed) to before the first of ``ends``

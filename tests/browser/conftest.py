@@ -83,3 +83,107 @@ def open_file(chromium) -> Iterator[Callable[[Path], OpenedPage]]:
     yield opener
     for context in contexts:
         context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The web workspace (`piagraph serve`) in a background uvicorn, and a browser session recording it
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_local(url: str) -> bool:
+    """True for URLs that never leave this machine's loopback (data:, blob:, about: never do)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1"
+
+
+@pytest.fixture(scope="module")
+def live_server() -> Iterator[Callable[[Any], str]]:
+    """live_server(app) -> "http://127.0.0.1:PORT": the ASGI app served by uvicorn in a thread, stopped at teardown."""
+    import threading
+    import time
+    import urllib.request
+
+    import uvicorn
+
+    running: list[tuple[Any, threading.Thread]] = []
+
+    def start(app: Any) -> str:
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=server.run, name="piagraph-live-server", daemon=True)
+        thread.start()
+        running.append((server, thread))
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the web workspace did not start")
+            time.sleep(0.02)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        url = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(url + "/favicon.ico", timeout=10) as response:  # it answers
+            assert response.status == 204
+        return url
+
+    yield start
+    for server, thread in running:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@dataclass
+class BrowserSession:
+    """One browser context on a live server: every request, response, console message and page error."""
+
+    context: Any
+    page: Any
+    base: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    responses: list[Any] = field(default_factory=list)  # playwright Response objects
+    console: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def outside(self) -> list[str]:
+        """Requests to anything but 127.0.0.1 (they are aborted, and recorded here)."""
+        return [url for url in self.requests if not _is_local(url)]
+
+    def console_errors(self, since: int = 0) -> list[str]:
+        """Console errors and uncaught page errors; ``since`` skips the first console messages."""
+        return [text for kind, text in self.console[since:] if kind == "error"] + self.errors
+
+    def goto(self, path: str) -> Any:
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.ok, (path, response and response.status)
+        return response
+
+
+@pytest.fixture(scope="module")
+def browser_session(chromium) -> Iterator[Callable[[str], BrowserSession]]:
+    """browser_session(base_url) -> BrowserSession: a fresh context whose requests outside 127.0.0.1 abort."""
+    contexts = []
+
+    def opener(base: str, viewport: tuple[int, int] = (1400, 1000)) -> BrowserSession:
+        context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]}, accept_downloads=True)
+        contexts.append(context)
+        session = BrowserSession(context, None, base)
+        context.on("request", lambda request: session.requests.append(request.url))
+        context.on("response", lambda response: session.responses.append(response))
+
+        def route(r: Any) -> None:
+            if _is_local(r.request.url):
+                r.continue_()
+            else:
+                session.blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        session.page = context.new_page()
+        session.page.on("console", lambda message: session.console.append((message.type, message.text)))
+        session.page.on("pageerror", lambda error: session.errors.append(str(error)))
+        return session
+
+    yield opener
+    for context in contexts:
+        context.close()
