@@ -376,6 +376,146 @@ def diagram(store_path: str | None, endpoint: str | None, update_endpoint: str |
         click.echo(text)
 
 
+_EVENTS = ["vrs-removed", "legal-basis-2024"]  # keys of piagraph.analyse.history.EVENTS
+_CATEGORIES = ["system-removed", "system-added", "recipient-removed", "recipient-added", "legal-basis-rewording",
+               "contractor-change", "contact-change", "other"]  # piagraph.analyse.change_kinds.CATEGORIES
+
+
+@main.command()
+@click.argument("target", required=False, metavar="[MUNICIPALITY|ASSESSMENT-IRI]")
+@store_options
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Only changes (and council reviews) dated on or after this day; undated rows are left out.")
+@click.option("--category", type=click.Choice(_CATEGORIES), default=None, help="Only changes of this category.")
+@click.option("--event", type=click.Choice(_EVENTS), default=None,
+              help="One kind of event across municipalities, one row per municipality with its date(s).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "html"]), default="table", show_default=True)
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@friendly_errors
+def history(target: str | None, store_path: str | None, endpoint: str | None, update_endpoint: str | None,
+            since: Any, category: str | None, event: str | None, fmt: str, output: str | None) -> None:
+    """The history of the loaded assessments: their 変更箇所 rows as a timeline, and council reviews.
+
+    Columns: date, municipality, assessment, category, item, before → after (shortened in the table;
+    csv has them in full), 事前/事後, evidence (file:line). The html page draws one lane per
+    municipality and lists the council's 答申/諮問 (date, subject, decision, conditions) under it.
+
+    --event shows one kind of event across municipalities: vrs-removed (when each removed the
+    ワクチン接種記録システム) or legal-basis-2024 (legal bases reworded after the 2024 reform).
+
+    \b
+    Examples:
+      piagraph history 熊谷市
+      piagraph history --since 2024-01-01 --category recipient-removed --format csv
+      piagraph history --format html -o out/history.html
+      piagraph history --event vrs-removed
+      piagraph history --event legal-basis-2024 --format html -o legal-2024.html
+    """
+    import re
+
+    from piagraph.analyse.history import council_reviews, event_view, timeline
+    from piagraph.views.history import (
+        format_event_csv,
+        format_event_table,
+        format_history_csv,
+        format_history_table,
+        render_event_html,
+        render_history_html,
+    )
+
+    is_iri = bool(target and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", target))
+    municipality, assessment = (None, target) if is_iri else (target, None)
+    day = since.date() if since else None
+    if event and (assessment or category):
+        raise click.UsageError("--event looks across municipalities: give a MUNICIPALITY or nothing, no --category")
+    with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
+        if event:
+            view = event_view(store, event, municipality=municipality, since=day)
+            text = {"html": render_event_html, "csv": format_event_csv}.get(fmt, format_event_table)(view)
+        else:
+            rows = timeline(store, municipality=municipality, assessment=assessment, since=day, category=category)
+            if fmt == "html":
+                councils = council_reviews(store, municipality=municipality, assessment=assessment, since=day)
+                title = "変更箇所の推移" + (f" — {target}" if target else "")
+                text = render_history_html(rows, councils, title)
+            else:
+                text = format_history_csv(rows) if fmt == "csv" else format_history_table(rows)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command()
+@click.argument("scope", required=False, default="all",
+                type=click.Choice(["all", "shacl", "citations", "risks", "reasoning"]))
+@store_options
+@selection_options
+@click.option("--all", "everything", is_flag=True, help="Check every loaded assessment.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table", show_default=True)
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--reason/--no-reason", default=None,
+              help="Run the OWL reasoner (HermiT, needs Java) and write the inferred graph "
+                   "(default: on with --all).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Date the five-year re-evaluation rule compares with (default: today).")
+@click.option("--fail-on", type=click.Choice(["high", "medium", "low", "info"]), default=None,
+              help="Exit with code 1 when a finding of this severity or higher is found.")
+@friendly_errors
+def check(scope: str, store_path: str | None, endpoint: str | None, update_endpoint: str | None,
+          municipality: str | None, number: str | None, kind: str | None, iri: str | None, everything: bool,
+          fmt: str, output: str | None, reason: bool | None, today: Any, fail_on: str | None) -> None:
+    """Audit findings: SHACL shapes, legal citations, risk signals and OWL reasoning, in one report.
+
+    SCOPE limits the checks: citations (bases not in force on the 公表日, Ⅰ5 vs Ⅱ5 提供先, flows
+    without a basis, unreadable citations), shacl (ontology/shapes.ttl), risks (個人番号 by 電子メール/
+    フラッシュメモリ/紙, 再委託, 重大事故, 課題が残されている, 公表日 over five years, 情報提供ネットワーク
+    without 情報連携), reasoning (HermiT). Each finding: severity, rule, message (ja/en), assessment,
+    evidence (file:line + quote). A selection may match several assessments (e.g. one municipality).
+
+    \b
+    Examples:
+      piagraph check --all
+      piagraph check --all --format html -o out/findings.html
+      piagraph check citations --municipality 飯塚市
+      piagraph check risks --municipality 横浜市 --number 38 --format json
+    """
+    from piagraph.analyse.findings import SEVERITIES
+    from piagraph.analyse.findings import check as run_check
+    from piagraph.errors import StoreError
+    from piagraph.select import Selection
+    from piagraph.store import store_path as resolve_store
+    from piagraph.views.findings import findings_json, format_findings_table, render_findings_html
+
+    run_reasoner = scope == "reasoning" or (scope == "all" and (everything if reason is None else reason))
+    if run_reasoner and not endpoint and not (Path(resolve_store(store_path)) / "oxigraph").exists():
+        raise StoreError(f"no store at {resolve_store(store_path)}: run `piagraph ingest` first (or pass --store)")
+    with _open(store_path, endpoint, update_endpoint, read_only=not run_reasoner) as store:
+        report = run_check(store, Selection(municipality, number, kind, iri), everything=everything, scope=scope,
+                           today=today.date() if today else None, reason=run_reasoner,
+                           write_inferred=run_reasoner)
+    if fmt == "html":
+        text = render_findings_html(report)
+    elif fmt == "json":
+        text = findings_json(report)
+    else:
+        text = format_findings_table(report)
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    if fmt != "table" or output:
+        counts = report.counts()
+        click.echo("findings: " + ", ".join(f"{s} {counts[s]}" for s in SEVERITIES), err=True)
+        if report.reasoning:
+            click.echo(f"reasoning: {report.reasoning.message}", err=True)
+    if fail_on and any(SEVERITIES.index(f.severity) <= SEVERITIES.index(fail_on) for f in report.findings):
+        sys.exit(1)
+
+
 @main.command()
 @store_options
 @click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False))

@@ -6,10 +6,13 @@ writer to the store. A file that fails to read or parse leaves the store as it w
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from piagraph.errors import PiagraphError
@@ -18,9 +21,11 @@ from piagraph.parse import parse_source
 from piagraph.rdf import document_graph
 from piagraph.read import DEFAULT_MAX_BYTES, read_path
 from piagraph.store.base import GraphUpload, Store
+from piagraph.terms import PIA, iri
 from piagraph.vocabulary import load_vocabulary
 
 INPUT_SUFFIXES = {".txt", ".text", ".tsv", ".pdf"}
+OPTIMIZE_AFTER_DOCUMENTS = 200  # compact the embedded store after a bulk load at least this large
 
 
 @dataclass
@@ -52,6 +57,11 @@ class FileResult:
 class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    bytes: int = 0  # input read (parsed or checked), for MB/s
+
+    @property
+    def documents_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds > 0 else 0.0
 
     @property
     def failed(self) -> list[FileResult]:
@@ -142,13 +152,134 @@ def process_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, display_name: st
     out = FileResult(path, "loaded", content_hash=source.content_hash)
     out.warnings = [str(w) for w in result.warnings]
     for document in result.documents:
-        graph = document_graph(document, source.content_hash)
+        graph = document_graph(document, source.content_hash, source)
         summary = summarise(document)
         summary.graph = graph.graph
         out.documents.append(summary)
         out.uploads.append(GraphUpload(graph.graph, graph.ntriples()))
         out.triples += len(graph.triples)
     return out
+
+
+def file_hash(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
+    """sha256 of the file's bytes, as read_path records it (None if the file cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            remaining = max_bytes + 1
+            while remaining > 0 and (block := handle.read(min(1 << 20, remaining))):
+                digest.update(block)
+                remaining -= len(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def loaded_sources(store: Store) -> dict[str, str]:
+    """{source file: content hash} of every file in the store (one query; "" where no hash was kept)."""
+    table = store.select(
+        "SELECT ?f (SAMPLE(?h) AS ?hash) WHERE { GRAPH ?g { ?d <%ssourceDocument> ?f . "
+        "OPTIONAL { ?d <%scontentHash> ?h } } } GROUP BY ?f" % (PIA, PIA))
+    return {str(row["f"]): str(row["hash"] or "") for row in table.rows}
+
+
+class _Parser:
+    """Yields FileResults in input order; with workers > 1, parses in a process pool while at most
+    ``window`` results wait for the writer (memory stays bounded whatever the corpus size)."""
+
+    def __init__(self, workers: int, max_bytes: int) -> None:
+        self.workers = workers
+        self.max_bytes = max_bytes
+        self.window = max(4, 3 * workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _submit(self, path: str) -> Future[FileResult]:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self._pool.submit(process_file, path, self.max_bytes)
+
+    def _resolve(self, item: FileResult | tuple[str, Future[FileResult]],
+                 pending: deque[FileResult | tuple[str, Future[FileResult]]]) -> FileResult:
+        if isinstance(item, FileResult):
+            return item
+        path, future = item
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): blame this file, start a new pool for the rest.
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            for n, other in enumerate(pending):
+                if isinstance(other, tuple):
+                    pending[n] = (other[0], self._submit(other[0]))
+            return FileResult(path, "failed", error=f"{path}: the parser process died (out of memory?)")
+
+    def results(self, jobs: Iterable[FileResult | str]) -> Iterator[FileResult]:
+        """``jobs``: a path to parse, or a ready FileResult (an unchanged file) passed through in order."""
+        if self.workers <= 1:
+            for job in jobs:
+                yield job if isinstance(job, FileResult) else process_file(job, self.max_bytes)
+            return
+        pending: deque[FileResult | tuple[str, Future[FileResult]]] = deque()
+        try:
+            for job in jobs:
+                pending.append(job if isinstance(job, FileResult) else (job, self._submit(job)))
+                while len(pending) > self.window:
+                    yield self._resolve(pending.popleft(), pending)
+            while pending:
+                yield self._resolve(pending.popleft(), pending)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _BulkWriter:
+    """Batches documents that are not in the store yet into one N-Quads bulk load (Oxigraph's bulk
+    loader is several times faster than an update per file). The bulk loader is not transactional,
+    so each file's content hash is written afterwards in an ordinary transaction: a batch cut short
+    (process killed) leaves files without a hash, which a resumed ingest parses and writes again."""
+
+    def __init__(self, store: Store, max_bytes: int = 8_000_000, max_files: int = 16) -> None:
+        self.store = store
+        self.max_bytes = max_bytes
+        self.max_files = max_files
+        self.files: list[FileResult] = []
+        self.chunks: list[str] = []
+        self.hashes: list[str] = []
+        self.size = 0
+        self.documents = 0
+
+    def add(self, result: FileResult) -> list[FileResult]:
+        """Queue a file; returns the files written when the batch was flushed."""
+        marker = f" <{PIA}contentHash> "
+        for upload in result.uploads:
+            graph = iri(upload.graph)
+            lines = upload.ntriples.splitlines()
+            self.chunks.append("".join(f"{line[:-1]}{graph} .\n" for line in lines if line and marker not in line))
+            self.hashes += [f"GRAPH {graph} {{ {line} }}" for line in lines if marker in line]
+            self.size += len(upload.ntriples)
+        self.files.append(result)
+        return self.flush() if self.size >= self.max_bytes or len(self.files) >= self.max_files else []
+
+    def flush(self) -> list[FileResult]:
+        files, chunks, hashes = self.files, self.chunks, self.hashes
+        self.files, self.chunks, self.hashes, self.size = [], [], [], 0
+        if not files:
+            return []
+        try:
+            self.store.bulk_add("".join(chunks))  # type: ignore[attr-defined]
+            if hashes:
+                self.store.update("INSERT DATA { " + " ".join(hashes) + " }")
+        except (PiagraphError, OSError, SyntaxError, ValueError):
+            # Fall back to one transaction per file (it drops whatever the batch left of its graphs).
+            for result in files:
+                try:
+                    self.store.replace_source(result.path, result.uploads)
+                except PiagraphError as exc:
+                    result.status, result.error = "failed", str(exc)
+        self.documents += sum(len(f.documents) for f in files if f.status == "loaded")
+        return files
 
 
 def ingest(
@@ -160,7 +291,14 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[FileResult], None] | None = None,
 ) -> IngestReport:
-    """Ingest files and folders into ``store``. Re-ingesting a file replaces its graphs."""
+    """Ingest files and folders into ``store``. Re-ingesting a file replaces its graphs.
+
+    At scale: parsing runs in ``workers`` processes while this process is the only writer; files not
+    yet in an embedded store are bulk-loaded in small batches (then the store is optimised), files
+    already there are replaced one transaction each. With ``skip_unchanged`` a file whose path and
+    content hash are already loaded is skipped before it is parsed, so an interrupted ingest resumes
+    where it stopped. Memory stays bounded by a few documents whatever the number of files.
+    """
     started = time.monotonic()
     report = IngestReport()
     problems: list[FileResult] = []
@@ -169,29 +307,58 @@ def ingest(
         report.files.append(problem)
         if on_file:
             on_file(problem)
-    known = store.content_hashes() if skip_unchanged else set()
+    loaded = loaded_sources(store)
     load_vocabulary(store)
+    bulk = _BulkWriter(store) if callable(getattr(store, "bulk_add", None)) else None
 
-    def write(result: FileResult) -> None:
-        if result.status == "loaded":
-            if skip_unchanged and result.content_hash in known:
-                result.status = "unchanged"
+    def jobs() -> Iterator[FileResult | str]:
+        for path in files:
+            previous = loaded.get(path)
+            if skip_unchanged and previous and file_hash(path, max_bytes) == previous:
+                yield FileResult(path, "unchanged", content_hash=previous)
             else:
-                try:
-                    store.replace_source(result.path, result.uploads)
-                except PiagraphError as exc:
-                    result.status, result.error = "failed", str(exc)
-        result.uploads = []  # release the text: memory stays bounded by one document
+                yield path
+
+    def done(result: FileResult) -> None:
+        result.uploads = []  # release the text: memory stays bounded by a few documents
         report.files.append(result)
         if on_file:
             on_file(result)
 
-    if workers > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(process_file, files, [max_bytes] * len(files), chunksize=4):
-                write(result)
-    else:
-        for path in files:
-            write(process_file(path, max_bytes))
+    for result in _Parser(workers if len(files) > 1 else 1, max_bytes).results(jobs()):
+        report.bytes += _size(result.path)
+        if result.status != "loaded":
+            done(result)
+            continue
+        if skip_unchanged and loaded.get(result.path) == result.content_hash:
+            result.status = "unchanged"  # same content (e.g. a file given twice)
+            done(result)
+        elif bulk is not None and result.path not in loaded:
+            loaded[result.path] = result.content_hash
+            for written in bulk.add(result):
+                done(written)
+        else:
+            try:
+                store.replace_source(result.path, result.uploads)
+                loaded[result.path] = result.content_hash
+            except PiagraphError as exc:
+                result.status, result.error = "failed", str(exc)
+            done(result)
+    if bulk is not None:
+        for written in bulk.flush():
+            done(written)
+        if bulk.documents >= OPTIMIZE_AFTER_DOCUMENTS:
+            store.optimize()  # type: ignore[attr-defined]
+    # Links across documents (council review -> assessment) are rebuilt for the whole store.
+    from piagraph.analyse.history import link_reviews
+
+    link_reviews(store)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

@@ -36,7 +36,9 @@ def write_outputs(store: Store, out_dir: Path) -> list[Path]:
     assessments_csv.write_text(format_csv(["assessment", *columns], assessments), encoding="utf-8")
     written.append(assessments_csv)
     written += _who_receives_and_compare(store, out_dir)
+    written += _history(store, out_dir)
     written += _diagrams(store, out_dir, assessments)
+    written += _findings(store, out_dir)
     written.append(_index(out_dir, written))
     return written
 
@@ -72,6 +74,28 @@ def _diagrams(store: Store, out_dir: Path, assessments: list[dict[str, object]])
     return written
 
 
+def _findings(store: Store, out_dir: Path) -> list[Path]:
+    """out/findings.html (A4 report) and out/findings.json: every check on every assessment.
+
+    HermiT runs when Java is present (a note says so otherwise); the inferred graph is written only
+    when the store is writable (`piagraph check --all` writes it)."""
+    from piagraph.analyse.findings import check
+    from piagraph.analyse.reasoning import java_available
+    from piagraph.errors import QueryError
+    from piagraph.views.findings import findings_json, render_findings_html
+
+    try:
+        report = check(store, everything=True, reason=java_available(), write_inferred=not store.read_only)
+    except QueryError:  # nothing loaded
+        return []
+    if not java_available():
+        report.notes.append("OWL reasoning skipped: Java is not installed (HermiT needs it).")
+    paths = [out_dir / "findings.html", out_dir / "findings.json"]
+    paths[0].write_text(render_findings_html(report), encoding="utf-8")
+    paths[1].write_text(findings_json(report), encoding="utf-8")
+    return paths
+
+
 def _index(out_dir: Path, written: list[Path]) -> Path:
     """out/index.html: one page linking every output, offline."""
     descriptions = {
@@ -102,6 +126,19 @@ def _index(out_dir: Path, written: list[Path]) -> Path:
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _history(store: Store, out_dir: Path) -> list[Path]:
+    """out/history.html (change timeline of everything loaded, council reviews under it) and out/history.csv."""
+    from piagraph.analyse.history import council_reviews, timeline
+    from piagraph.views.history import format_history_csv, render_history_html
+
+    rows = timeline(store)
+    paths = [out_dir / "history.html", out_dir / "history.csv"]
+    paths[0].write_text(render_history_html(rows, council_reviews(store), "変更箇所の推移 History of changes"),
+                        encoding="utf-8")
+    paths[1].write_text(format_history_csv(rows), encoding="utf-8")
+    return paths
 
 
 def _who_receives_and_compare(store: Store, out_dir: Path, max_graph_columns: int = 30) -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -26,6 +27,9 @@ from piagraph.model import (
 from piagraph.normalize.citations import find_unparsed, parse_citations
 from piagraph.normalize.crosswalk import current_provision
 from piagraph.normalize.kinds import match_actor, match_method, match_system
+from piagraph.normalize.text import nfkc
+from piagraph.parse.doctext import DocText
+from piagraph.read.source import DocumentSpan, SourceText
 from piagraph.terms import GRAPH, ID, LAW, RDF_TYPE, RDFS_LABEL, date_literal, iri, literal, pia, segment
 
 Triple = tuple[str, str, str]
@@ -77,9 +81,30 @@ COUNCIL_FACTS = {
     "external_recipient": "externalRecipient",
     "contractor": "contractor",
     "decision": "decision",
-    "number": "assessmentNumber",
+    "number": "reviewNumber",
     "municipality": "municipality",
+    "addressee": "addressee",
+    "consultation_ref": "consultationReference",
+    "consultation_date": "consultationDate",
+    "deliberated_on": "deliberatedOn",
+    "date_basis": "dateBasis",
+    "date_blank": "blankDate",
+    "reviewed_assessment_title": "reviewedAssessmentTitle",
+    "reviewed_assessment_kind": "reviewedAssessmentKind",
+    "review_kind": "reviewKind",
+    "materials": "materials",
+    "purpose": "reviewPurpose",
+    "processing": "processingSummary",
+    "protection": "protectionMeasures",
+    "consultation_content": "consultationContent",
+    "remarks": "remarks",
 }
+# 「システム3」「提供先2」「移転先1」「委託事項4」 in a change's item path -> the node it names.
+_NUMBERED_ITEM = re.compile(r"^(システム|提供先|移転先|委託事項)(\d+)$")
+_ITEM_FLOW_KIND = {"提供先": "Provision", "移転先": "Transfer", "委託事項": "Entrustment"}
+_DELETED = re.compile(r"削除[)）]?$")
+_PAGE_CONTEXT_MAX_LINES = 400  # a longer "page" means the extractor printed no page breaks
+_PAGE_CONTEXT_MAX_CHARS = 8000
 
 
 def document_key(source_file: str, index: int) -> str:
@@ -116,8 +141,11 @@ class DocumentGraph:
 class _Builder:
     """Accumulates triples for one document; helpers mint node IRIs under the document's base."""
 
-    def __init__(self, document: Document, content_hash: str) -> None:
+    def __init__(self, document: Document, content_hash: str, source: SourceText | None = None) -> None:
         self.doc = document
+        self.source = source
+        self._doctext: DocText | None = None
+        self._pages: dict[tuple[int, int], str] = {}
         self.base = f"{ID}{document_key(document.source_file, document.document_index)}"
         self.out = DocumentGraph(graph=graph_iri(document.source_file, document.document_index),
                                  subject=self.base)
@@ -171,6 +199,30 @@ class _Builder:
         self.add(w, pia("message"), literal(warning.message))
         if warning.line is not None:
             self.evidence(w, Evidence(warning.source_file, warning.line, warning.line, ""))
+
+    def page_context(self, line: int) -> str | None:
+        """An Evidence node for the PDF page holding ``line`` (one per page), or None without the
+        source text, for table layouts and for "pages" too long to be pages."""
+        if self.source is None or self.source.layout == "table":
+            return None
+        if self._doctext is None:
+            span = DocumentSpan(self.source, self.doc.document_index, self.doc.line_start, self.doc.line_end, "")
+            self._doctext = DocText(span)
+        first, last = self._doctext.page_of(line)
+        if last - first >= _PAGE_CONTEXT_MAX_LINES:
+            return None
+        if (first, last) not in self._pages:
+            node = self.node("changelog-page", str(first))
+            text = "\n".join(ln.text for ln in self._doctext.between(first, last) if ln.text)
+            if len(text) > _PAGE_CONTEXT_MAX_CHARS:
+                text = text[: _PAGE_CONTEXT_MAX_CHARS - 1] + "…"
+            self.typed(node, "Evidence")
+            self.add(node, pia("sourceFile"), literal(self.doc.source_file))
+            self.add(node, pia("lineStart"), literal(first))
+            self.add(node, pia("lineEnd"), literal(last))
+            self.add(node, pia("quote"), literal(text))
+            self._pages[(first, last)] = node
+        return self._pages[(first, last)]
 
     # -- legal provisions ----------------------------------------------------------------------
     def legal(self, owner: str, prop: str, ref: LegalRef, position: str) -> None:
@@ -310,7 +362,53 @@ def _flow(b: _Builder, assessment: Assessment, systems: dict[str, tuple[str, str
         b.evidence(node, ev, about=prop)
 
 
-def _change(b: _Builder, number: int, change: Change) -> None:
+def _numbered_item(change: Change) -> tuple[str, int, bool] | None:
+    """(label, number, whole) for a change about 「システムN」「提供先N」「移転先N」「委託事項N」; whole
+    when the path ends there (the item itself, not one of its fields)."""
+    components = change.item_path.split("/")[1:] if change.item_path else []
+    for i, component in enumerate(components):
+        match = _NUMBERED_ITEM.match(component)
+        if match:
+            return match.group(1), int(match.group(2)), i == len(components) - 1
+    return None
+
+
+def _removes(change: Change) -> bool:
+    return bool(_DELETED.search(nfkc(change.after or "").strip())) or (change.category or "").endswith("-removed")
+
+
+def _change_targets(b: _Builder, a: Assessment) -> list[str | None]:
+    """The node each change affects (pia:affects), or None.
+
+    The number printed in a change log is the number at the time of the change: a row that removes
+    「提供先3」 names a recipient that is no longer there, and after the removal or addition of an
+    item numbered at or below N the current 「提供先N」 may be another one. So a change is linked only
+    when it removes nothing, no such renumbering change of the same list is dated on or after it
+    (or undated), and exactly one current node carries the number."""
+    systems: dict[int, list[str]] = {}
+    for position, system in enumerate(a.systems, start=1):
+        systems.setdefault(system.number or position, []).append(b.node("system", str(position)))
+    flows: dict[tuple[str, int], list[str]] = {}
+    for position, flow in enumerate(a.flows, start=1):
+        if flow.ordinal is not None:
+            flows.setdefault((flow.kind, flow.ordinal), []).append(b.node("flow", str(position)))
+    items = [_numbered_item(change) for change in a.changes]
+    renumbering = [(item[0], item[1], change.changed_on) for change, item in zip(a.changes, items, strict=True)
+                   if item and item[2] and (_removes(change) or (change.category or "").endswith("-added"))]
+    targets: list[str | None] = []
+    for change, item in zip(a.changes, items, strict=True):
+        if item is None or _removes(change):
+            targets.append(None)
+            continue
+        label, number, _ = item
+        shifted = any(other_label == label and other_number <= number and not (
+            on and change.changed_on and on < change.changed_on) for other_label, other_number, on in renumbering)
+        nodes = systems.get(number, []) if label == "システム" else flows.get((_ITEM_FLOW_KIND[label], number), [])
+        targets.append(nodes[0] if len(nodes) == 1 and not shifted else None)
+    return targets
+
+
+def _change(b: _Builder, number: int, change: Change, target: str | None = None) -> None:
     node = b.node("change", str(number))
     b.typed(node, "Change")
     b.add(iri(b.base), pia("hasChange"), node)
@@ -324,6 +422,12 @@ def _change(b: _Builder, number: int, change: Change) -> None:
     b.text(node, "explanation", change.explanation)
     b.text(node, "changeCategory", change.category)
     b.evidence(node, change.evidence)
+    if target:
+        b.add(node, pia("affects"), target)
+    if not change.before:
+        page = b.page_context(change.evidence.line_start)
+        if page:
+            b.add(node, pia("pageContext"), page)
 
 
 def _assessment(b: _Builder, a: Assessment) -> None:
@@ -410,8 +514,8 @@ def _assessment(b: _Builder, a: Assessment) -> None:
         b.text(node, "address", contact.address)
         b.text(node, "phone", contact.phone)
         b.evidence(node, contact.evidence)
-    for number, change in enumerate(a.changes, start=1):
-        _change(b, number, change)
+    for number, (change, target) in enumerate(zip(a.changes, _change_targets(b, a), strict=True), start=1):
+        _change(b, number, change, target)
 
 
 def _council(b: _Builder, review: CouncilReview) -> None:
@@ -423,11 +527,16 @@ def _council(b: _Builder, review: CouncilReview) -> None:
         if prop is None:
             continue
         b.fact(me, prop, fact, "date" if fact.normalized and _is_iso(fact.normalized) else "str")
+    ordinance = review.facts.get("ordinance_basis")
+    if ordinance:
+        b.legal(me, "ordinanceProvision", LegalRef(ordinance.value, ordinance.evidence), "ordinance")
     for number, condition in enumerate(review.conditions, start=1):
         node = b.node("condition", str(number))
+        b.typed(node, "Condition")
         b.add(me, pia("condition"), node)
         b.add(node, pia("ordinal"), literal(number))
         b.add(node, f"<{RDFS_LABEL}>", literal(condition.value))
+        b.text(node, "conditionNumber", condition.normalized)
         b.evidence(node, condition.evidence)
     for prop, listed in (("listsFile", review.listed_files), ("listsSystem", review.listed_systems)):
         for fact in listed:
@@ -442,9 +551,10 @@ def _is_iso(value: str) -> bool:
     return True
 
 
-def document_graph(document: Document, content_hash: str = "") -> DocumentGraph:
-    """All triples of one parsed document, in its own named graph."""
-    b = _Builder(document, content_hash)
+def document_graph(document: Document, content_hash: str = "", source: SourceText | None = None) -> DocumentGraph:
+    """All triples of one parsed document, in its own named graph. With the ``source`` text, change
+    rows whose 変更前の記載 could not be attributed also get the page they are printed on."""
+    b = _Builder(document, content_hash, source)
     me = iri(b.base)
     if isinstance(document, CouncilReview):
         _council(b, document)

@@ -55,3 +55,35 @@ def loaded_store(loaded_store_path):
 
     with EmbeddedStore(loaded_store_path, read_only=True) as store:
         yield store
+
+
+# -- SPARQL server (Virtuoso) fixtures: tests/virtuoso.py -----------------------------------------
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A private Virtuoso on free 127.0.0.1 ports, stopped at the end of the session. Tests that use
+    it skip, saying why, when Virtuoso cannot be installed or started."""
+    from tests.virtuoso import VirtuosoServer, VirtuosoUnavailable
+
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        server.start()
+    except VirtuosoUnavailable as exc:
+        pytest.skip(f"Virtuoso integration tests skipped: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_loaded(virtuoso_server):
+    """The Virtuoso server with every sample ingested through RemoteStore (piagraph's ingest path)."""
+    from piagraph.ingest import ingest
+    from piagraph.store.remote import RemoteStore
+
+    cwd = os.getcwd()
+    os.chdir(SAMPLES_DIR.parent.parent)  # the same evidence paths as loaded_store_path
+    try:
+        report = ingest([str(SAMPLES_DIR.relative_to(Path.cwd()))], RemoteStore(virtuoso_server.endpoint))
+        assert not report.failed, [f.error for f in report.failed]
+    finally:
+        os.chdir(cwd)
+    return virtuoso_server

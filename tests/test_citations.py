@@ -517,7 +517,7 @@ def warm_parser() -> None:
     parse_citations("番号法第19条第8号")
 
 
-@settings(max_examples=300, deadline=500, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=8)), max_size=60).map("".join))
 def test_fuzz_never_raises_and_stays_in_bounds(warm_parser, text):
     cits = parse_citations(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 
 from hypothesis import HealthCheck, given, settings
@@ -23,12 +24,16 @@ FORM_TOKENS = [
 ]
 
 
+# PIAGRAPH_FUZZ_SCALE=10 multiplies the examples for a long run (RELIABILITY.md records one).
+SCALE = int(os.environ.get("PIAGRAPH_FUZZ_SCALE", "1"))
+
+
 def as_source(text: str, name: str = "fuzz.txt") -> SourceText:
     lines = text.split("\n")
     return SourceText(name, lines, "utf-8", detect_layout(lines))
 
 
-@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300 * SCALE, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=4096))
 def test_decode_arbitrary_bytes(data):
     try:
@@ -39,7 +44,7 @@ def test_decode_arbitrary_bytes(data):
         assert isinstance(text, str) and encoding
 
 
-@settings(max_examples=150, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150 * SCALE, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.sampled_from(FORM_TOKENS), st.text(max_size=30)), max_size=120),
        st.integers(min_value=0, max_value=5))
 def test_parser_on_form_like_noise(tokens, joiner):
@@ -51,7 +56,7 @@ def test_parser_on_form_like_noise(tokens, joiner):
         pass
 
 
-@settings(max_examples=60, deadline=20_000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60 * SCALE, deadline=20_000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(SAMPLES)), st.integers(min_value=0, max_value=10**9))
 def test_parser_on_mutated_sample_windows(key, seed):
     """A random window of a real sample with lines dropped, duplicated and swapped."""

@@ -185,21 +185,22 @@ def _for_assessments(store: Store, query_name: str, columns: list[ComparedAssess
 
 
 class _Cells:
-    """Values and evidence gathered for one column."""
+    """Values and evidence (file:line of the nodes they came from) gathered for one column."""
 
-    def __init__(self) -> None:
+    def __init__(self, refs: dict[str, set[str]]) -> None:
+        self.refs = refs
         self.values: dict[str, set[str]] = defaultdict(set)
         self.evidence: dict[str, set[str]] = defaultdict(set)
 
     def add(self, key: str, value: str | None, row: dict[str, object]) -> None:
         if value:
             self.values[key].add(value)
-        if row.get("file") and row.get("line") is not None:
-            self.evidence[key].add(f"{row['file']}:{row['line']}")
+        self.evidence[key].update(self.refs.get(str(row.get("node")), ()))
 
 
-def _column_cells(column: ComparedAssessment, facts: list[dict[str, object]]) -> _Cells:
-    out = _Cells()
+def _column_cells(column: ComparedAssessment, facts: list[dict[str, object]],
+                  refs: dict[str, set[str]]) -> _Cells:
+    out = _Cells(refs)
     out.values["kind"].add(f"{column.kind or '?'} {column.published_on or '（公表日なし）'}")
     by_node: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
     for row in facts:
@@ -274,19 +275,22 @@ def compare(store: Store, affair: str | None = None,
     """Compare the loaded assessments of ``affair`` (part of the affair name, e.g. 予防接種)."""
     columns, notes = select_assessments(store, affair, municipalities)
     facts = _for_assessments(store, "compare-facts", columns) if columns else []
+    evidence: dict[str, set[str]] = defaultdict(set)
+    for row in _for_assessments(store, "compare-evidence", columns) if columns else []:
+        evidence[str(row["node"])].add(f"{row['file']}:{row['line']}")
     per_column: dict[str, list[dict[str, object]]] = defaultdict(list)
     for row in facts:
         per_column[str(row["assessment"])].append(row)
-    gathered = [_column_cells(c, per_column[c.iri]) for c in columns]
+    gathered = [_column_cells(c, per_column[c.iri], evidence) for c in columns]
     rows: list[tuple[str, list[str]]] = []
     differs: list[list[bool]] = []
-    evidence: list[list[list[str]]] = []
+    refs: list[list[list[str]]] = []
     for key, label in ROWS:
         cells = [SEP.join(sorted(g.values.get(key, ()))) for g in gathered]
         rows.append((label, cells))
         differs.append(majority_flags(cells))
-        evidence.append([sorted(g.evidence.get(key, ()), key=_evidence_order) for g in gathered])
-    return ComparisonMatrix([c.label for c in columns], rows, differs, columns, evidence, affair, notes)
+        refs.append([sorted(g.evidence.get(key, ()), key=_evidence_order) for g in gathered])
+    return ComparisonMatrix([c.label for c in columns], rows, differs, columns, refs, affair, notes)
 
 
 def _evidence_order(ref: str) -> tuple[str, int]:

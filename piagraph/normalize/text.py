@@ -15,8 +15,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "Ⅵ": 6, "Ⅶ": 7, "Ⅷ": 8, "Ⅸ": 9, "Ⅹ": 10}
 
 
-_TO_PLACEHOLDER = {ord(ch): 0xE000 + i for i, ch in enumerate(sorted(_PROTECTED))}
-_FROM_PLACEHOLDER = {v: k for k, v in _TO_PLACEHOLDER.items()}
+_PROTECTED_RUN = re.compile("([%s]+)" % "".join(sorted(_PROTECTED)))
 
 
 @lru_cache(maxsize=65536)
@@ -24,9 +23,11 @@ def nfkc(text: str) -> str:
     """NFKC except for circled numbers and Roman numerals, plus ○/〇 and dash variants unified."""
     if text.isascii():
         return text
-    # Protect ①… and Ⅰ… by private-use placeholders so that one C-level normalize does the rest.
-    out = unicodedata.normalize("NFKC", text.translate(_TO_PLACEHOLDER)).translate(_FROM_PLACEHOLDER)
-    return out.translate(_EXTRA)
+    if not unicodedata.is_normalized("NFKC", text):  # most lines are; a normalised text has no ① or Ⅰ
+        # Normalise the text between runs of ①… / Ⅰ… (odd pieces of the split), keeping the runs.
+        pieces = _PROTECTED_RUN.split(text)
+        text = "".join(piece if i % 2 else unicodedata.normalize("NFKC", piece) for i, piece in enumerate(pieces))
+    return text.translate(_EXTRA)
 
 
 @lru_cache(maxsize=65536)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from piagraph.normalize.text import nfkc, squash
 
@@ -62,14 +63,23 @@ def _is_checked(mark: str) -> bool:
     return "○" in mark or "■" in mark or "checked" in lowered or "radio" in lowered
 
 
-def _vocabulary_label(text: str, vocabulary: Sequence[str]) -> str | None:
-    """The vocabulary label that ``text`` starts with (longest first), compared squashed."""
-    squashed = squash(text)
-    for label in sorted(vocabulary, key=len, reverse=True):
-        key = squash(label)
+@lru_cache(maxsize=256)
+def _keys(vocabulary: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(squashed label, label), longest first."""
+    return tuple((squash(label), label) for label in sorted(vocabulary, key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def _label_of(squashed: str, vocabulary: tuple[str, ...]) -> str | None:
+    for key, label in _keys(vocabulary):
         if squashed.startswith(key) or (len(key) > 6 and squashed.startswith(key[:-4])):
             return label
     return None
+
+
+def _vocabulary_label(text: str, vocabulary: Sequence[str]) -> str | None:
+    """The vocabulary label that ``text`` starts with (longest first), compared squashed."""
+    return _label_of(squash(text), tuple(vocabulary))
 
 
 def _other_text(label_text: str) -> str | None:
@@ -79,34 +89,50 @@ def _other_text(label_text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
+def _read_text(raw: str, vocabulary: tuple[str, ...]) -> tuple[tuple[tuple[str, bool, str | None], ...],
+                                                              tuple[str, ...]]:
+    """One text's ``mark label`` pairs as (label, checked, その他 text) and the labels standing
+    without a mark. Cached: parsers read the same boxes against the same lists more than once."""
+    text = nfkc(raw)
+    pairs: list[tuple[str, bool, str | None]] = []
+    seen_spans: list[tuple[int, int]] = []
+    for match in _PAIR.finditer(text):
+        label = _vocabulary_label(match.group("label"), vocabulary)
+        if label is None:
+            continue
+        seen_spans.append(match.span("label"))
+        checked = _is_checked(match.group("mark"))
+        other = _other_text(match.group("label")) if checked and label == "その他" else None
+        pairs.append((label, checked, other))
+    # Labels whose mark was split away from them by the PDF extractor.
+    dangling: list[str] = []
+    for match in _DANGLING.finditer(text):
+        start, _end = match.span("label")
+        if any(s <= start < e for s, e in seen_spans):
+            continue
+        label = _vocabulary_label(match.group("label"), vocabulary)
+        if label and label not in dangling:
+            dangling.append(label)
+    return tuple(pairs), tuple(dangling)
+
+
 def read_checkboxes(texts: Iterable[str], vocabulary: Sequence[str]) -> CheckResult:
     """Read every ``mark label`` pair in ``texts`` (lines or cells) against ``vocabulary``."""
     result = CheckResult()
+    vocab = tuple(vocabulary)
     for raw in texts:
-        text = nfkc(raw)
-        seen_spans: list[tuple[int, int]] = []
-        for match in _PAIR.finditer(text):
-            label = _vocabulary_label(match.group("label"), vocabulary)
-            if label is None:
-                continue
-            seen_spans.append(match.span("label"))
-            if _is_checked(match.group("mark")):
+        pairs, dangling = _read_text(raw, vocab)
+        for label, checked, other in pairs:
+            if checked:
                 if label not in result.checked:
                     result.checked.append(label)
-                if label == "その他":
-                    other = _other_text(match.group("label"))
-                    if other:
-                        result.other_text.append(other)
+                if other:
+                    result.other_text.append(other)
             elif label not in result.unchecked:
                 result.unchecked.append(label)
-        # Labels whose mark was split away from them by the PDF extractor.
-        for match in _DANGLING.finditer(text):
-            start, _end = match.span("label")
-            if any(s <= start < e for s, e in seen_spans):
-                continue
-            label = _vocabulary_label(match.group("label"), vocabulary)
-            known = (*result.checked, *result.unchecked, *result.undetermined)
-            if label and label not in known:
+        for label in dangling:
+            if label not in result.checked and label not in result.unchecked and label not in result.undetermined:
                 result.undetermined.append(label)
     result.undetermined = [label for label in result.undetermined if label not in result.checked
                            and label not in result.unchecked]

@@ -11,8 +11,11 @@ stands in for it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from weakref import WeakKeyDictionary
 
 from piagraph.model import Evidence
 from piagraph.normalize.text import nfkc, squash
@@ -57,9 +60,19 @@ class Form:
     doc: DocText
     toc: set[int] = field(default_factory=set)
     limit: int = 0  # first line of the change log (別添 変更箇所); nothing at or after it is read
+    _hits: dict[re.Pattern[str], tuple[list[int], list[Line]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, doc: DocText) -> Form:
+        """The document's Form (built once: basic, files and acquisition share it; it is never changed
+        after construction)."""
+        form = _FORMS.get(doc)
+        if form is None:
+            form = _FORMS[doc] = cls._build(doc)
+        return form
+
+    @classmethod
+    def _build(cls, doc: DocText) -> Form:
         form = cls(doc, limit=doc.last_line + 1)
         form.toc = _toc_lines(doc)
         for line in doc.lines:
@@ -87,20 +100,25 @@ class Form:
     def usable(self, line: Line) -> bool:
         return bool(line.text) and line.number not in self.toc and line.number < self.limit
 
+    @cached_property
+    def _usable(self) -> list[Line]:
+        return [line for line in self.doc.lines if self.usable(line)]
+
     def find(self, pattern: str | re.Pattern[str], start: int | None = None,
              end: int | None = None) -> list[Line]:
         """Usable lines whose squashed text (or, in table layout, one of whose cells) matches ``pattern``."""
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+        cached = self._hits.get(regex)
+        if cached is None:
+            table = self.table
+            found = [line for line in self._usable
+                     if regex.search(line.squashed) or (table and "\t" in line.raw
+                                                        and any(regex.search(squash(c)) for c in line.cells))]
+            cached = self._hits[regex] = ([line.number for line in found], found)
+        numbers, hits = cached
         first = self.doc.first_line if start is None else start
         last = self.doc.last_line if end is None else end
-        hits = []
-        for line in self.doc.between(first, last):
-            if not self.usable(line):
-                continue
-            if regex.search(line.squashed) or (self.table and "\t" in line.raw
-                                               and any(regex.search(squash(c)) for c in line.cells)):
-                hits.append(line)
-        return hits
+        return hits[bisect_left(numbers, first):bisect_right(numbers, last)]
 
     def first(self, pattern: str | re.Pattern[str], start: int | None = None,
               end: int | None = None) -> Line | None:
@@ -119,15 +137,26 @@ class Form:
             last = min(last, end)
         return first, min(last, self.limit - 1)
 
+    @cached_property
+    def _usable_numbers(self) -> list[int]:
+        return [line.number for line in self._usable]
+
     def lines(self, first: int, last: int) -> list[Line]:
-        return [line for line in self.doc.between(first, last) if self.usable(line)]
+        numbers = self._usable_numbers
+        return self._usable[bisect_left(numbers, first):bisect_right(numbers, last)]
+
+    @cached_property
+    def _block_ends(self) -> list[int]:
+        return [block[-1].number for block in self.doc.blocks]
 
     def blocks(self, first: int, last: int) -> list[list[Line]]:
         """Usable parts of the blocks lying within [first, last]."""
         out = []
-        for block in self.doc.blocks:
-            if block[-1].number < first or block[0].number > last:
-                continue
+        blocks = self.doc.blocks
+        for index in range(bisect_left(self._block_ends, first), len(blocks)):
+            block = blocks[index]
+            if block[0].number > last:
+                break
             kept = [line for line in block if first <= line.number <= last and self.usable(line)]
             if kept:
                 out.append(kept)
@@ -135,6 +164,9 @@ class Form:
 
     def evidence(self, value: Value, quote: str | None = None) -> Evidence:
         return self.doc.evidence(value.start, value.end, quote)
+
+
+_FORMS: WeakKeyDictionary[DocText, Form] = WeakKeyDictionary()
 
 
 def _toc_lines(doc: DocText) -> set[int]:

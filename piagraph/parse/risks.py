@@ -280,39 +280,42 @@ def assign(costs: list[list[float]]) -> dict[int, int]:
     if not rows or not cols:
         return {}
     n = rows + cols
-    big = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(n):
-            if i < rows and j < cols:
-                big[i][j] = min(costs[i][j], UNMATCHED * 2)
-            elif i < rows or j < cols:
-                big[i][j] = UNMATCHED
-    # Jonker-style potentials, 1-based arrays (the classic O(n^3) formulation).
+    # The square matrix, 1-based: real rows (capped costs, then UNMATCHED for leaving the row
+    # unmatched), then one dummy row per column (UNMATCHED for leaving the column unmatched).
+    limit = UNMATCHED * 2
+    dummy = [0.0, *([UNMATCHED] * cols), *([0.0] * rows)]
+    big = [[], *([0.0, *(min(c, limit) for c in row), *([UNMATCHED] * rows)] for row in costs),
+           *([dummy] * cols)]
+    # The classic O(n³) formulation with potentials. Its scans run over the free and used columns
+    # in ascending order, so ties go where the textbook loop sends them; the free columns' minv
+    # carry a running offset instead of being lowered one by one (exact: the costs are line
+    # distances, whole numbers).
     inf = float("inf")
     u, v, p, way = [0.0] * (n + 1), [0.0] * (n + 1), [0] * (n + 1), [0] * (n + 1)
     for i in range(1, n + 1):
         p[0], j0 = i, 0
-        minv, used = [inf] * (n + 1), [False] * (n + 1)
+        minv = [inf] * (n + 1)
+        free, used = list(range(1, n + 1)), [0]
+        shift = 0.0  # minv[j] - shift is the textbook minv[j]
         while True:
-            used[j0] = True
             i0, delta, j1 = p[j0], inf, 0
-            row = big[i0 - 1]
-            for j in range(1, n + 1):
-                if not used[j]:
-                    cur = row[j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(n + 1):
-                if used[j]:
-                    u[p[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
+            row, base = big[i0], u[i0] - shift
+            for j in free:
+                cur = row[j] - base - v[j]
+                if cur < minv[j]:
+                    minv[j], way[j] = cur, j0
+                if minv[j] < delta:
+                    delta, j1 = minv[j], j
+            delta -= shift
+            for j in used:
+                u[p[j]] += delta
+                v[j] -= delta
+            shift += delta
             j0 = j1
             if p[j0] == 0:
                 break
+            free.remove(j0)
+            used.append(j0)
         while j0:
             j1 = way[j0]
             p[j0] = p[j1]
@@ -320,7 +323,7 @@ def assign(costs: list[list[float]]) -> dict[int, int]:
     out = {}
     for j in range(1, n + 1):
         i = p[j] - 1
-        if i < rows and j - 1 < cols and costs[i][j - 1] < UNMATCHED * 2:
+        if i < rows and j - 1 < cols and costs[i][j - 1] < limit:
             out[i] = j - 1
     return out
 

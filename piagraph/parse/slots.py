@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import permutations
 from typing import TypeVar
 from weakref import WeakKeyDictionary
@@ -66,6 +66,9 @@ _CHOICES = {
     ENTRUST: ENTRUST_CHOICES,
     SCOPE: FILE_SCOPE_CHOICES,
 }
+
+_ALL_CHOICE_KEYS = frozenset(squash(c).replace(",", "").replace("、", "")
+                             for choices in _CHOICES.values() for c in choices)
 
 _NOT_NUMBERED = r"(?<![①-⑳])"
 # (key, label pattern, value type). Keys: e.* 委託, p.* 提供, t.* 移転, pt.* shared by 提供 and 移転,
@@ -146,6 +149,7 @@ class Unit:
     width: int = 0  # the longest line of the page: a shorter line ended before the margin
     anchors: list[int] = field(default_factory=list)  # offsets where a line (PDF) or cell (table) begins
     _labels: list[tuple[int, int, str]] | None = None
+    _free: bool | None = None  # is_free(), computed once
 
     @property
     def labels(self) -> list[tuple[int, int, str]]:
@@ -176,11 +180,11 @@ class Unit:
             out.append(piece)
         return "".join(out)
 
-    @property
+    @cached_property
     def first(self) -> int:
         return self.lines[0].number
 
-    @property
+    @cached_property
     def last(self) -> int:
         return self.lines[-1].number
 
@@ -304,12 +308,13 @@ def build_units(doc: DocText) -> list[Unit]:
             pos += len(piece)
         raw = " ".join(nfkc(line.raw) for line in lines) if doc.layout == "table" else "".join(parts)
         units.append(Unit(len(units), lines, "".join(parts), starts, raw, anchors=anchors))
-    widths: dict[tuple[int, int], int] = {}
+    widths: dict[int, int] = {}
     for line in doc.lines:
-        page = doc.page_of(line.number)
-        widths[page] = max(widths.get(page, 0), len(line.text))
+        if line.text:  # an empty line widens nothing
+            page = doc.page_index(line.number)
+            widths[page] = max(widths.get(page, 0), len(line.text))
     for unit in units:
-        unit.width = widths.get(doc.page_of(unit.first), 0)
+        unit.width = widths.get(doc.page_index(unit.first), 0)
     return units
 
 
@@ -348,11 +353,18 @@ def heading_matches(text: str) -> list[re.Match[str]]:
 
 def is_free(unit: Unit) -> bool:
     """A box of plain text: no label, heading, checkbox mark or choice list."""
+    if unit._free is None:
+        unit._free = _is_free(unit)
+    return unit._free
+
+
+def _is_free(unit: Unit) -> bool:
+    # Cheapest tests first (each one alone makes the box not free).
+    if unit.labels or _MARKS.search(unit.raw) or heading_matches(unit.text) \
+            or _RANGE_HEADING.search(unit.text):
+        return False
     squashed = squash(unit.text)
     if not squashed or squashed in ("再委託", "-", "―", "－"):
-        return False
-    if unit.labels or heading_matches(unit.text) or _MARKS.search(unit.raw) \
-            or _RANGE_HEADING.search(unit.text):
         return False
     for line in unit.lines:
         text = line.text
@@ -441,10 +453,7 @@ def find_occurrences(doc: DocText, units: list[Unit]) -> list[Occurrence]:
 
 # -- structure: region, parts, pages, slots ----------------------------------------------------
 def page_index(doc: DocText, number: int) -> int:
-    for i, (first, last) in enumerate(doc.pages):
-        if first <= number <= last:
-            return i
-    return -1
+    return doc.page_index(number)
 
 
 def _is_real_ii_head(doc: DocText, line: Line) -> bool:
@@ -458,8 +467,19 @@ def _is_real_ii_head(doc: DocText, line: Line) -> bool:
     return any(_FILE_NAME_LABEL.match(other.squashed) for other in doc.between(first, last))
 
 
+_BOUNDS: WeakKeyDictionary[DocText, tuple[list[tuple[int, int]], int]] = WeakKeyDictionary()
+
+
 def part_bounds(doc: DocText) -> tuple[list[tuple[int, int]], int]:
-    """Line ranges of the Ⅱ parts (one per file) and the last line where slots are looked for."""
+    """Line ranges of the Ⅱ parts (one per file) and the last line where slots are looked for
+    (computed once per document)."""
+    if doc not in _BOUNDS:
+        _BOUNDS[doc] = _part_bounds(doc)
+    bounds, region_end = _BOUNDS[doc]
+    return list(bounds), region_end
+
+
+def _part_bounds(doc: DocText) -> tuple[list[tuple[int, int]], int]:
     heads = [line for line in doc.lines if _is_real_ii_head(doc, line)]
     if not heads:
         region_end = _changelog_limit(doc, doc.first_line, doc.last_line)
@@ -713,6 +733,8 @@ def fill_typed_orphans(doc: DocText, units: list[Unit], occs: list[Occurrence]) 
         for line in unit.lines:
             if _CHOICE_ITEM.match(line.text):
                 continue
+            if "[" not in line.text and choice_key(line.text) not in _ALL_CHOICE_KEYS:
+                continue  # pick_choice needs a bracket or a whole-line answer
             for vtype, choices in _CHOICES.items():
                 picked = pick_choice(line.text, choices)
                 if picked:
@@ -895,9 +917,16 @@ def evidence_for(doc: DocText, occ: Occurrence) -> Evidence:
     return doc.evidence(start, end, " … ".join(p for p in pieces if p))
 
 
+@lru_cache(maxsize=64)
+def _count_pattern(label: str) -> re.Pattern[str]:
+    return re.compile(re.escape(label) + r"\s*[(（]\s*(\d{1,4})\s*[)）]\s*件")
+
+
 def count_in(text: str, label: str) -> int | None:
     """N of 「label （ N ） 件」."""
-    match = re.search(re.escape(label) + r"\s*[(（]\s*(\d{1,4})\s*[)）]\s*件", nfkc(text))
+    if label not in text and label not in nfkc(text):
+        return None
+    match = _count_pattern(label).search(nfkc(text))
     return int(match.group(1)) if match else None
 
 

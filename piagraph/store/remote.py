@@ -33,6 +33,7 @@ and realm are read from the server's challenge, or forced with $PIAGRAPH_ENDPOIN
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 import re
@@ -130,9 +131,17 @@ def _server_message(body: object, limit: int = 400) -> str:
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
     text = re.sub(r"<[^>]+>", " ", text)  # HTML error pages
     text = text.split("SPARQL query:")[0]
-    text = re.sub(r"^.*?Response:\s*", "", text, flags=re.DOTALL)  # SPARQLWrapper's preamble
     text = " ".join(text.replace("\\n", " ").split())
     return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _response_of(exc: Exception) -> object:
+    """The server's answer inside a SPARQLWrapper exception (it keeps only ``repr(body)`` in its message)."""
+    _, found, shown = str(exc).partition("Response:\n")
+    if found:
+        with contextlib.suppress(ValueError, SyntaxError):
+            return ast.literal_eval(shown.strip())
+    return exc
 
 
 def _split_ntriples(ntriples: str, size: int) -> Iterator[str]:
@@ -314,8 +323,8 @@ class RemoteStore(Store):
             return StoreError(f"the SPARQL endpoint {url} does not allow this {what} (HTTP 403): "
                               "the user may need update rights")
         if isinstance(exc, sx.QueryBadFormed):
-            return StoreError(f"the SPARQL server refused the {what}: {_server_message(exc.response or exc)}")
-        body = exc.read() if isinstance(exc, urllib.error.HTTPError) else getattr(exc, "response", None) or exc
+            return StoreError(f"the SPARQL server refused the {what}: {_server_message(_response_of(exc))}")
+        body = exc.read() if isinstance(exc, urllib.error.HTTPError) else _response_of(exc)
         return StoreError(f"the SPARQL server at {url} failed on the {what}: {_server_message(body)}")
 
     def _send(self, wrapper: SPARQLWrapper, url: str, what: str) -> tuple[bytes, str]:

@@ -98,37 +98,50 @@ def _is_local(url: str) -> bool:
     return parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1"
 
 
+@dataclass
+class LiveServer:
+    """An ASGI app served by uvicorn on 127.0.0.1 in a background thread."""
+
+    url: str
+    server: Any
+    thread: Any
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
-def live_server() -> Iterator[Callable[[Any], str]]:
-    """live_server(app) -> "http://127.0.0.1:PORT": the ASGI app served by uvicorn in a thread, stopped at teardown."""
+def live_server() -> Iterator[Callable[[Any], LiveServer]]:
+    """live_server(app) -> LiveServer (.url "http://127.0.0.1:PORT", .stop()); any left running stop at teardown."""
     import threading
     import time
     import urllib.request
 
     import uvicorn
 
-    running: list[tuple[Any, threading.Thread]] = []
+    running: list[LiveServer] = []
 
-    def start(app: Any) -> str:
+    def start(app: Any) -> LiveServer:
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
         thread = threading.Thread(target=server.run, name="piagraph-live-server", daemon=True)
         thread.start()
-        running.append((server, thread))
         deadline = time.monotonic() + 20
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
                 raise RuntimeError("the web workspace did not start")
             time.sleep(0.02)
         port = server.servers[0].sockets[0].getsockname()[1]
-        url = f"http://127.0.0.1:{port}"
-        with urllib.request.urlopen(url + "/favicon.ico", timeout=10) as response:  # it answers
+        live = LiveServer(f"http://127.0.0.1:{port}", server, thread)
+        running.append(live)
+        with urllib.request.urlopen(live.url + "/favicon.ico", timeout=10) as response:  # it answers
             assert response.status == 204
-        return url
+        return live
 
     yield start
-    for server, thread in running:
-        server.should_exit = True
-        thread.join(timeout=10)
+    for live in running:
+        live.stop()
 
 
 @dataclass
