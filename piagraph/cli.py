@@ -100,7 +100,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
         progress = _Progress(enabled=not quiet and sys.stderr.isatty())
 
         def on_file(result: FileResult) -> None:
-            progress.tick()
+            progress.tick(len(result.documents))
             if result.status == "failed":
                 progress.echo(f"FAILED {result.error}")
                 return
@@ -122,8 +122,10 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
         if unknown:
             click.echo(f"warning: {unknown}", err=True)
     failed = len(report.failed)
+    unchanged = sum(1 for f in report.files if f.status == "unchanged")
     click.echo(f"{len(report.files) - failed} file(s) ingested, {report.documents} document(s), "
-               f"{failed} failed, {report.seconds:.1f} s", err=True)
+               f"{failed} failed, {report.seconds:.1f} s ({report.documents_per_second:.1f} documents/s)"
+               + (f", {unchanged} unchanged file(s) skipped" if unchanged else ""), err=True)
     if failed:
         sys.exit(1)
 
@@ -136,15 +138,18 @@ class _Progress:
 
         self.enabled = enabled
         self.count = 0
+        self.documents = 0
         self.started = time.monotonic()
 
-    def tick(self) -> None:
+    def tick(self, documents: int = 0) -> None:
         import time
 
         self.count += 1
+        self.documents += documents
         if self.enabled:
-            rate = self.count / max(time.monotonic() - self.started, 1e-6)
-            click.echo(f"\r{self.count} files, {rate:.1f} files/s", nl=False, err=True)
+            rate = self.documents / max(time.monotonic() - self.started, 1e-6)
+            click.echo(f"\r{self.count} files, {self.documents} documents, {rate:.1f} documents/s", nl=False,
+                       err=True)
 
     def echo(self, text: str) -> None:
         if self.enabled:

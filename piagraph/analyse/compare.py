@@ -9,7 +9,8 @@ holds a strict majority, every cell of the row is flagged (they all disagree).
 
 ``comparison_graph`` merges the compared assessments' systems and flows into one network, with the
 national systems (中間サーバー, 情報提供ネットワークシステム, 住基ネット, VRS) as single shared nodes.
-Facts come from the named queries ``compare-facts`` and ``compare-network``.
+Facts come from the named queries ``compare-facts``, ``compare-evidence`` and ``compare-network``, run for
+exactly the compared assessments (their IRIs in a VALUES block at the queries' ``#@assessments`` marker).
 """
 
 from __future__ import annotations

@@ -136,8 +136,9 @@ def create_app(store: Store, *, read_only: bool = False, timeout: float = DEFAUL
             '<label><span>特定個人情報の全ての流れ (--all)</span><input type="checkbox" name="all" value="1"'
             '{% if all %} checked{% endif %}></label><button type="submit">表示 Show</button></form>'
         ).render(p=params, all=all_flows)
+        shown = [c for c in table.columns if c not in ("flow", "assessmentIri")]  # IRIs stay in the CSV
         return ws.page("table.html.j2", title="個人番号の提供先 Who receives 個人番号", form=_markup(form),
-                       columns=table.columns, rows=table.rows, csv_url=f"/who-receives.csv?{query}")
+                       columns=shown, rows=table.rows, csv_url=f"/who-receives.csv?{query}")
 
     def compare(request: Request) -> Response:
         from piagraph.analyse.compare import compare as run_compare
@@ -149,7 +150,8 @@ def create_app(store: Store, *, read_only: bool = False, timeout: float = DEFAUL
         matrix = run_compare(store, affair=affair, municipalities=municipalities)
         if request.url.path.endswith(".csv"):
             return _csv(format_compare_csv(matrix), "compare.csv")
-        return HTMLResponse(render_compare_html(matrix, comparison_graph(store, matrix)))
+        page = render_compare_html(matrix, comparison_graph(store, matrix))
+        return HTMLResponse(_with_navigation(page, ws))
 
     def query_page(request: Request) -> Response:
         named = list_queries()
@@ -295,6 +297,15 @@ def create_app(store: Store, *, read_only: bool = False, timeout: float = DEFAUL
                     exception_handlers={PiagraphError: errors})
     app.state.workspace = ws
     return app
+
+
+def _with_navigation(page: str, ws: Workspace) -> str:
+    """A stand-alone report page with the workspace's navigation bar on top."""
+    base = ws.templates.get_template("base.html.j2").render(title="")
+    header = base[base.index("<header>") : base.index("</header>") + len("</header>")]
+    style = base[base.index("<style>") : base.index("</style>") + len("</style>")]
+    page = page.replace("</head>", style + "</head>", 1)
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + header, page, count=1)
 
 
 def _findings(store: Store, iri: str) -> list[object] | None:
