@@ -453,7 +453,7 @@ def history(target: str | None, store_path: str | None, endpoint: str | None, up
 
 
 @main.command()
-@click.argument("scope", required=False, default="all",
+@click.argument("scope", required=False, default="all", metavar="[SCOPE]",
                 type=click.Choice(["all", "shacl", "citations", "risks", "reasoning"]))
 @store_options
 @selection_options
@@ -473,7 +473,7 @@ def check(scope: str, store_path: str | None, endpoint: str | None, update_endpo
           fmt: str, output: str | None, reason: bool | None, today: Any, fail_on: str | None) -> None:
     """Audit findings: SHACL shapes, legal citations, risk signals and OWL reasoning, in one report.
 
-    SCOPE limits the checks: citations (bases not in force on the 公表日, Ⅰ5 vs Ⅱ5 提供先, flows
+    SCOPE (default all) limits the checks: citations (bases not in force on the 公表日, Ⅰ5 vs Ⅱ5 提供先, flows
     without a basis, unreadable citations), shacl (ontology/shapes.ttl), risks (個人番号 by 電子メール/
     フラッシュメモリ/紙, 再委託, 重大事故, 課題が残されている, 公表日 over five years, 情報提供ネットワーク
     without 情報連携), reasoning (HermiT). Each finding: severity, rule, message (ja/en), assessment,

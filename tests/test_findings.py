@@ -261,7 +261,7 @@ def test_cli_check_citations_scope_and_fail_on(loaded_store_path) -> None:
 
 def test_cli_check_html(loaded_store_path, tmp_path) -> None:
     out = tmp_path / "report" / "findings.html"
-    result = CliRunner().invoke(main, ["check", "--all", "--no-reason", "--store", loaded_store_path,
+    result = CliRunner().invoke(main, ["check", "--municipality", "横浜市", "--store", loaded_store_path,
                                        "--format", "html", "-o", str(out)])
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")

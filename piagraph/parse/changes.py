@@ -22,13 +22,19 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from piagraph.analyse.change_kinds import classify_change
 from piagraph.model import Assessment, Change, Fact
+from piagraph.normalize import item_paths
 from piagraph.normalize.dates import WAREKI, parse_date
-from piagraph.normalize.item_paths import normalize_item_path, section_title_prefix
 from piagraph.normalize.text import CIRCLED, nfkc, norm
 from piagraph.parse.doctext import DocText, Line
+
+# A change log names the same items in many rows and the readers ask again for each line: the
+# (pure) path functions are cached here.
+normalize_item_path = lru_cache(maxsize=8192)(item_paths.normalize_item_path)
+section_title_prefix = lru_cache(maxsize=8192)(item_paths.section_title_prefix)
 
 _HEADER_TOKENS = ("提出時期に係る説明", "変更前の記載", "変更後の記載", "提出時期", "変更日", "項目")
 _HEADING = re.compile(r"^\(別添\d+\)変更箇所$|^変更箇所$")

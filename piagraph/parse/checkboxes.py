@@ -69,16 +69,37 @@ def _keys(vocabulary: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((squash(label), label) for label in sorted(vocabulary, key=len, reverse=True))
 
 
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 @lru_cache(maxsize=65536)
 def _label_of(squashed: str, vocabulary: tuple[str, ...]) -> str | None:
+    # A label printed in full wins, the longest first (「個人番号対応符号」 before 「個人番号」).
+    exact = next((label for key, label in _keys(vocabulary) if squashed.startswith(key)), None)
+    # A long label may be cut by a line wrap or spelled a little differently at its end
+    # (「電子記録媒体(フラッシュメモリを除く)」): its first len - 4 characters suffice, but only when
+    # the text agrees with it further than with the label printed in full. So 「[ ○ ] 個人番号」 is
+    # 個人番号, not 個人番号対応符号, while a wrapped 「その他住民票関」 is その他住民票関係情報, not その他.
+    reach = len(squash(exact)) if exact else 0
+    cut, best = None, reach
     for key, label in _keys(vocabulary):
-        if squashed.startswith(key) or (len(key) > 6 and squashed.startswith(key[:-4])):
-            return label
-    return None
+        if len(key) > 6 and squashed.startswith(key[:-4]):
+            agreed = _common_prefix(squashed, key)
+            if agreed > best:
+                cut, best = label, agreed
+    return cut or exact
 
 
 def _vocabulary_label(text: str, vocabulary: Sequence[str]) -> str | None:
-    """The vocabulary label that ``text`` starts with (longest first), compared squashed."""
+    """The vocabulary label that ``text`` starts with, compared squashed: a label printed in full
+    (longest first), or a long label cut short or varied in its last characters when the text
+    follows it further than any label printed in full."""
     return _label_of(squash(text), tuple(vocabulary))
 
 

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from piagraph.model import Evidence, ParseWarning
 from piagraph.normalize.text import norm, squash, strip_html
+from piagraph.parse.linescan import LineScan
 from piagraph.read.source import DocumentSpan
 
 MAX_QUOTE = 400
@@ -41,7 +42,9 @@ class DocText:
         self.span = span
         self.source_file = span.source.path
         self.layout = span.source.layout
-        self.lines = [Line(n, raw, norm(raw), squash(raw)) for n, raw in span.numbered_lines()]
+        # squash(raw) is norm(raw) without its single spaces (norm collapses every run squash removes).
+        self.lines = [Line(n, raw, text, text.replace(" ", ""))
+                      for n, raw in span.numbered_lines() for text in (norm(raw),)]
         self._numbers = [line.number for line in self.lines]  # ascending: bisect finds spans
         self.warnings: list[ParseWarning] = []
         # Whole-document hits of each pattern: parsers ask for the same labels over and over, with
@@ -52,6 +55,7 @@ class DocText:
     def evidence(self, start: int, end: int | None = None, quote: str | None = None) -> Evidence:
         """Evidence for lines start..end; the quote defaults to those lines' text."""
         end = start if end is None else end
+        start, end = min(start, end), max(start, end)  # boxes out of order can name the span backwards
         if quote is None:
             quote = " ".join(line.text for line in self.between(start, end) if line.text)
         quote = quote.strip()
@@ -86,11 +90,8 @@ class DocText:
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
         cached = self._hits.get((regex, squashed))
         if cached is None:
-            hits = []
-            for line in self.lines:
-                match = regex.search(line.squashed if squashed else line.text)
-                if match:
-                    hits.append((line, match))
+            scan = self._squashed_scan if squashed else self._text_scan
+            hits = [(self.lines[index], match) for index, match in scan.search(regex)]
             cached = ([line.number for line, _ in hits], hits)
             self._hits[(regex, squashed)] = cached
         numbers, hits = cached
@@ -108,6 +109,14 @@ class DocText:
     ) -> tuple[Line, re.Match[str]] | None:
         hits = self.find(pattern, start, end, squashed)
         return hits[0] if hits else None
+
+    @cached_property
+    def _text_scan(self) -> LineScan:
+        return LineScan([line.text for line in self.lines])
+
+    @cached_property
+    def _squashed_scan(self) -> LineScan:
+        return LineScan([line.squashed for line in self.lines])
 
     # -- structure -------------------------------------------------------------------------
     @cached_property

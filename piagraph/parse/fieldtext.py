@@ -21,6 +21,7 @@ from piagraph.model import Evidence
 from piagraph.normalize.text import nfkc, squash
 from piagraph.parse.checkboxes import CheckResult, bracket_choice, read_checkboxes
 from piagraph.parse.doctext import DocText, Line
+from piagraph.parse.linescan import LineScan
 
 MAX_PAGE = 260  # lines; a longer "page" is a run of pages whose breaks were lost
 WINDOW = 110  # lines either side of a label when its page is too long
@@ -110,10 +111,13 @@ class Form:
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
         cached = self._hits.get(regex)
         if cached is None:
-            table = self.table
-            found = [line for line in self._usable
-                     if regex.search(line.squashed) or (table and "\t" in line.raw
-                                                        and any(regex.search(squash(c)) for c in line.cells))]
+            usable = self._usable
+            candidates = set(self._squashed_scan.candidates(regex))
+            if self.table:
+                candidates.update(self._cell_scan.candidates(regex))
+            found = [usable[i] for i in sorted(candidates) if regex.search(usable[i].squashed)
+                     or (self.table and "\t" in usable[i].raw
+                         and any(regex.search(squash(c)) for c in usable[i].cells))]
             cached = self._hits[regex] = ([line.number for line in found], found)
         numbers, hits = cached
         first = self.doc.first_line if start is None else start
@@ -136,6 +140,16 @@ class Form:
         if end is not None:
             last = min(last, end)
         return first, min(last, self.limit - 1)
+
+    @cached_property
+    def _squashed_scan(self) -> LineScan:
+        return LineScan([line.squashed for line in self._usable])
+
+    @cached_property
+    def _cell_scan(self) -> LineScan:
+        """Table layout: each usable line's squashed cells, for lines that are tab-separated rows."""
+        return LineScan(["\n".join(squash(c) for c in line.cells) if "\t" in line.raw else ""
+                         for line in self._usable])
 
     @cached_property
     def _usable_numbers(self) -> list[int]:
@@ -414,7 +428,7 @@ def checked_boxes(lines: Iterable[Line], vocabulary: Sequence[str]) -> tuple[Che
     where: dict[str, Line] = {}
     for line in lines:
         text = re.sub(r"(^|[^\[\s]\s*)○\s*\]", r"\1[ ○ ]", line.text)
-        one = _exact_labels(read_checkboxes([text], vocabulary), text, vocabulary)
+        one = read_checkboxes([text], vocabulary)
         for label in one.checked:
             if label not in result.checked:
                 result.checked.append(label)
@@ -429,24 +443,6 @@ def checked_boxes(lines: Iterable[Line], vocabulary: Sequence[str]) -> tuple[Che
     result.undetermined = [x for x in result.undetermined
                            if x not in result.checked and x not in result.unchecked]
     return result, where
-
-
-def _exact_labels(result: CheckResult, text: str, vocabulary: Sequence[str]) -> CheckResult:
-    """read_checkboxes matches a label by a prefix for labels cut by a line wrap, so 「[ ○ ] 個人番号」
-    comes back as 個人番号対応符号: prefer the vocabulary entry printed in full on the line."""
-    squashed = squash(text)
-
-    def fix(label: str) -> str:
-        if squash(label) in squashed:
-            return label
-        shorter = [v for v in vocabulary if squash(label).startswith(squash(v)) and squash(v) in squashed
-                   and v != label]
-        return max(shorter, key=len) if shorter else label
-
-    result.checked = list(dict.fromkeys(fix(x) for x in result.checked))
-    result.unchecked = list(dict.fromkeys(fix(x) for x in result.unchecked))
-    result.undetermined = list(dict.fromkeys(fix(x) for x in result.undetermined))
-    return result
 
 
 def paren_text(form: Form, line: Line, label: str) -> Value | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from piagraph.model import Assessment, Fact, Incident, Risk
 from piagraph.normalize.text import squash
@@ -118,9 +119,20 @@ def same_page(doc: DocText, a: int, b: int) -> bool:
 
 
 # -- finding the pieces ---------------------------------------------------------------------------
-def _units(doc: DocText, end: int | None) -> Iterable[tuple[str, list[tuple[int, int]]]]:
+_UNITS: WeakKeyDictionary[DocText, dict[int | None, list[tuple[str, list[tuple[int, int]]]]]] = WeakKeyDictionary()
+
+
+def _units(doc: DocText, end: int | None) -> list[tuple[str, list[tuple[int, int]]]]:
     """Texts to search, with (offset, line number) marks: a PDF block joined without separators
-    (words wrap across lines), or a table row with its cells joined by ``|``."""
+    (words wrap across lines), or a table row with its cells joined by ``|`` (built once per
+    document: questions, answers and incidents are all looked for in them)."""
+    cached = _UNITS.setdefault(doc, {})
+    if end not in cached:
+        cached[end] = list(_make_units(doc, end))
+    return cached[end]
+
+
+def _make_units(doc: DocText, end: int | None) -> Iterable[tuple[str, list[tuple[int, int]]]]:
     if doc.layout == "table":
         for line in doc.lines:
             if end is not None and line.number >= end:

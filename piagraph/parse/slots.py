@@ -360,7 +360,7 @@ def is_free(unit: Unit) -> bool:
 
 def _is_free(unit: Unit) -> bool:
     # Cheapest tests first (each one alone makes the box not free).
-    if unit.labels or _MARKS.search(unit.raw) or heading_matches(unit.text) \
+    if unit.labels or _MARKS.search(unit.raw) or SLOT_HEADING.search(unit.text) \
             or _RANGE_HEADING.search(unit.text):
         return False
     squashed = squash(unit.text)
@@ -721,7 +721,7 @@ def fill_typed_orphans(doc: DocText, units: list[Unit], occs: list[Occurrence]) 
     label_units = {id(o.unit) for o in occs}
     answers: dict[tuple[str, tuple[int, int]], list[tuple[str, int, int]]] = {}
     for unit in units:
-        if id(unit) in label_units or heading_matches(unit.text):
+        if id(unit) in label_units or SLOT_HEADING.search(unit.text):
             continue
         page = doc.page_of(unit.first)
         if is_free(unit):

@@ -32,12 +32,19 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+# Every anchor holds one of these (評価書, 様式, 答申書, 諮問): a cheap first test for each line.
+_ANCHOR_CHARS = re.compile("[評様答諮]")
+
+
 def _anchors(source: SourceText) -> list[_Anchor]:
     found: list[_Anchor] = []
     for number, raw in enumerate(source.lines, start=1):
         if len(raw) > 200:
             continue
-        line = squash(raw)
+        normal = unicodedata.normalize("NFKC", raw)
+        if not _ANCHOR_CHARS.search(normal):
+            continue
+        line = re.sub(r"\s+", "", normal)
         if not line:
             continue
         if _ASSESSMENT_HEADING.match(line):
