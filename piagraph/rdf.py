@@ -316,6 +316,18 @@ def _home_system(b: _Builder, assessment: Assessment, systems: dict[str, tuple[s
     return None
 
 
+_FIELD_PROPERTIES = {"methods": "method", "contractors": "contractor", "source_text": "source",
+                     "other_methods": "otherMethod", "carries_personal_number": "carriesPersonalNumber"}
+
+
+def field_property(name: str) -> str:
+    """The ontology property a model field's evidence supports: legal_basis -> legalBasis."""
+    if name in _FIELD_PROPERTIES:
+        return _FIELD_PROPERTIES[name]
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
 _HOME_ENDS = {("recipient", "Acquisition"), ("source", "Provision"), ("source", "Transfer"),
               ("source", "Entrustment")}
 
@@ -358,8 +370,8 @@ def _flow(b: _Builder, assessment: Assessment, systems: dict[str, tuple[str, str
     if flow.ordinal is not None:
         b.add(node, pia("ordinal"), literal(flow.ordinal))
     b.evidence(node, flow.evidence)
-    for prop, ev in flow.field_evidence.items():
-        b.evidence(node, ev, about=prop)
+    for name, ev in flow.field_evidence.items():
+        b.evidence(node, ev, about=field_property(name))
 
 
 def _numbered_item(change: Change) -> tuple[str, int, bool] | None:

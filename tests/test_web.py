@@ -166,7 +166,7 @@ def test_upload_previews_then_commits(tmp_path):
         data = sample_path("tochigi").read_bytes()
         preview = fresh.post("/upload", files={"file": ("../../etc/栃木市.txt", data, "text/plain")})
         assert preview.status_code == 200
-        assert "栃木市 No.932" in preview.text and "warning" in preview.text.lower() or "警告" in preview.text
+        assert ("栃木市 No.932" in preview.text and "warning" in preview.text.lower()) or "警告" in preview.text
         assert store.quad_count() == 0  # nothing stored before the auditor confirms
         token = preview.text.split('name="token" value="')[1].split('"')[0]
         committed = fresh.post("/upload/commit", data={"token": token})

@@ -183,9 +183,9 @@ def test_every_sample_system_has_its_canonical_kind(loaded_store):
     assert set(stored) <= set(expected) | later  # no system the documents do not print
 
 
-@pytest.mark.xfail(strict=True, reason="systems parser: a name printed on the line after ①システムの名称 (004 "
-                                      "line 5411) and the 基礎項目評価書's ③システムの名称 list are not yet read")
-def test_sample_systems_not_yet_parsed(loaded_store):
+def test_systems_printed_on_the_next_line_and_in_basic_lists(loaded_store):
+    """A name printed on the line after ①システムの名称 (004 line 5411) and the 基礎項目評価書's
+    ③システムの名称 list (004 line 4861) are read."""
     import unicodedata
 
     names = {key[1] for key in _stored_systems(loaded_store) if key[0] == "004"}

@@ -266,8 +266,11 @@ def create_app(store: Store, *, read_only: bool = False, timeout: float = DEFAUL
             return ws.page("upload.html.j2", title="取込 Upload", error="nothing to commit (expired?)", preview=None)
 
         def commit() -> None:
+            from piagraph.analyse.history import link_reviews
+
             with ws.write_lock:
                 store.replace_source(result.path, result.uploads)  # type: ignore[attr-defined]
+                link_reviews(store)  # council reviews may now find the assessment they review
 
         await run_in_threadpool(commit)
         count = len(result.documents)  # type: ignore[attr-defined]

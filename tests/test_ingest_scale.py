@@ -1,0 +1,110 @@
+"""Ingest at scale: bulk loading of new files, resume before parsing, the parser pool and its window."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+import piagraph.ingest as ingest_module
+from piagraph.errors import StoreError
+from piagraph.ingest import file_hash, ingest, loaded_sources
+from piagraph.store import EmbeddedStore
+from tests.conftest import SAMPLES, sample_path
+
+VOCABULARY = "https://w3id.org/piagraph/graph/vocabulary"
+
+
+def copy_samples(folder, keys=("iizuka", "tochigi", "kumagaya")):
+    folder.mkdir(parents=True, exist_ok=True)
+    for key in keys:
+        shutil.copy(sample_path(key), folder / sample_path(key).name)
+    return folder
+
+
+def quads(store: EmbeddedStore, path) -> set[str]:
+    """The store's quads outside the vocabulary graph (whose blank nodes differ from load to load)."""
+    store.export(str(path), "nq")
+    return {str(q) for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS) if VOCABULARY not in str(q)}
+
+
+def test_bulk_loaded_files_equal_files_written_one_transaction_each(tmp_path):
+    folder = copy_samples(tmp_path / "in")
+    with EmbeddedStore(tmp_path / "bulk") as bulk:
+        report = ingest([str(folder)], bulk)
+        assert [f.status for f in report.files] == ["loaded"] * 3
+        got = quads(bulk, tmp_path / "bulk.nq")
+    with EmbeddedStore(tmp_path / "one") as one:
+        one.bulk_add = None  # type: ignore[method-assign]  # no bulk loader: replace_source per file
+        ingest([str(folder)], one)
+        expected = quads(one, tmp_path / "one.nq")
+    assert got == expected and len(got) > 1000
+
+
+def test_resume_skips_unchanged_files_before_parsing_them(tmp_path, monkeypatch):
+    folder = copy_samples(tmp_path / "in")
+    with EmbeddedStore(tmp_path / "store") as store:
+        ingest([str(folder)], store)
+        before = store.quad_count()
+        parsed: list[str] = []
+        real = ingest_module.process_file
+        monkeypatch.setattr(ingest_module, "process_file", lambda p, m: parsed.append(p) or real(p, m))
+        report = ingest([str(folder)], store, skip_unchanged=True)
+        assert [f.status for f in report.files] == ["unchanged"] * 3 and parsed == []
+        changed = folder / sample_path("tochigi").name
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        report = ingest([str(folder)], store, skip_unchanged=True)
+        assert parsed == [ingest_module.display_path(str(changed))]
+        assert sorted(f.status for f in report.files) == ["loaded", "unchanged", "unchanged"]
+        assert store.quad_count() == before
+        assert loaded_sources(store)[parsed[0]] == file_hash(str(changed))
+
+
+def test_a_failed_bulk_batch_falls_back_to_one_transaction_per_file(tmp_path):
+    folder = copy_samples(tmp_path / "in")
+    with EmbeddedStore(tmp_path / "ref") as ref:
+        ingest([str(folder)], ref)
+        expected = ref.quad_count()
+    with EmbeddedStore(tmp_path / "store") as store:
+        def broken(nquads: str) -> None:
+            store._store.bulk_load(nquads[: len(nquads) // 2].rsplit("\n", 1)[0] + "\n",
+                                   format=ox.RdfFormat.N_QUADS)  # half written, then the loader fails
+            raise StoreError("disk full")
+
+        store.bulk_add = broken  # type: ignore[method-assign]
+        report = ingest([str(folder)], store)
+        assert not report.failed and store.quad_count() == expected
+
+
+def test_parser_processes_keep_input_order_and_report_bad_files(tmp_path):
+    folder = copy_samples(tmp_path / "in", tuple(SAMPLES))
+    (folder / "zz_bad.txt").write_bytes(b"\x00\x01" * 50)
+    with EmbeddedStore(tmp_path / "store") as store:
+        seen: list[str] = []
+        report = ingest([str(folder)], store, workers=2, on_file=lambda r: seen.append(os.path.basename(r.path)))
+    assert seen == sorted(seen) and len(seen) == 6
+    assert [f.status for f in report.files].count("failed") == 1 and report.documents == 10
+    assert report.documents_per_second > 0 and report.bytes > 0
+
+
+def _die_on_crash(path: str, max_bytes: int):
+    if "crash" in path:
+        os._exit(3)  # a parser process killed (e.g. by the OOM killer)
+    return _REAL_PROCESS_FILE(path, max_bytes)
+
+
+_REAL_PROCESS_FILE = ingest_module.process_file
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs fork: the patched parser must reach the workers")
+def test_a_dead_parser_process_fails_its_file_and_the_others_go_on(tmp_path, monkeypatch):
+    folder = copy_samples(tmp_path / "in")
+    shutil.copy(sample_path("tochigi"), folder / "b_crash.txt")
+    monkeypatch.setattr(ingest_module, "process_file", _die_on_crash)
+    with EmbeddedStore(tmp_path / "store") as store:
+        report = ingest([str(folder)], store, workers=2)
+    statuses = {os.path.basename(f.path): f.status for f in report.files}
+    assert statuses.pop("b_crash.txt") == "failed"
+    assert set(statuses.values()) == {"loaded"}
