@@ -206,14 +206,19 @@ class _Parser:
         try:
             return future.result()
         except BrokenProcessPool:
-            # A worker died (killed, out of memory): blame this file, start a new pool for the rest.
+            # A worker died (killed, out of memory) and took the pool with it: the files still waiting go
+            # to a new pool, and this one is parsed again alone, so only a file that kills a parser fails.
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
             for n, other in enumerate(pending):
                 if isinstance(other, tuple):
                     pending[n] = (other[0], self._submit(other[0]))
-            return FileResult(path, "failed", error=f"{path}: the parser process died (out of memory?)")
+            with ProcessPoolExecutor(max_workers=1) as alone:
+                try:
+                    return alone.submit(process_file, path, self.max_bytes).result()
+                except BrokenProcessPool:
+                    return FileResult(path, "failed", error=f"{path}: the parser process died (out of memory?)")
 
     def results(self, jobs: Iterable[FileResult | str]) -> Iterator[FileResult]:
         """``jobs``: a path to parse, or a ready FileResult (an unchanged file) passed through in order."""
@@ -268,18 +273,28 @@ class _BulkWriter:
         if not files:
             return []
         try:
-            self.store.bulk_add("".join(chunks))  # type: ignore[attr-defined]
+            if chunks:
+                self.store.bulk_add("".join(chunks))  # type: ignore[attr-defined]
             if hashes:
                 self.store.update("INSERT DATA { " + " ".join(hashes) + " }")
         except (PiagraphError, OSError, SyntaxError, ValueError):
             # Fall back to one transaction per file (it drops whatever the batch left of its graphs).
             for result in files:
+                if result.status != "loaded" or not result.uploads:
+                    continue
                 try:
                     self.store.replace_source(result.path, result.uploads)
                 except PiagraphError as exc:
                     result.status, result.error = "failed", str(exc)
         self.documents += sum(len(f.documents) for f in files if f.status == "loaded")
         return files
+
+    def follow(self, result: FileResult) -> bool:
+        """Queue an already handled file behind the batch, so that files are reported in input order."""
+        if not self.files:
+            return False
+        self.files.append(result)
+        return True
 
 
 def ingest(
@@ -319,11 +334,15 @@ def ingest(
             else:
                 yield path
 
-    def done(result: FileResult) -> None:
+    def report_file(result: FileResult) -> None:
         result.uploads = []  # release the text: memory stays bounded by a few documents
         report.files.append(result)
         if on_file:
             on_file(result)
+
+    def done(result: FileResult) -> None:
+        if bulk is None or not bulk.follow(result):
+            report_file(result)
 
     for result in _Parser(workers if len(files) > 1 else 1, max_bytes).results(jobs()):
         report.bytes += _size(result.path)
@@ -336,7 +355,7 @@ def ingest(
         elif bulk is not None and result.path not in loaded:
             loaded[result.path] = result.content_hash
             for written in bulk.add(result):
-                done(written)
+                report_file(written)
         else:
             try:
                 store.replace_source(result.path, result.uploads)
@@ -346,7 +365,7 @@ def ingest(
             done(result)
     if bulk is not None:
         for written in bulk.flush():
-            done(written)
+            report_file(written)
         if bulk.documents >= OPTIMIZE_AFTER_DOCUMENTS:
             store.optimize()  # type: ignore[attr-defined]
     # Links across documents (council review -> assessment) are rebuilt for the whole store.

@@ -187,7 +187,7 @@ load)
   isql "$dir" exec="rdf_loader_run();" >/dev/null
   isql "$dir" exec="checkpoint;" >/dev/null
   errors=$(isql "$dir" exec="SELECT COUNT(*) FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;" |
-    awk '/^[0-9]+$/{print; exit}')
+    awk '$1 ~ /^[0-9]+$/ {print $1; exit}')
   [ "${errors:-0}" = 0 ] || die "$errors file(s) failed to load (see DB.DBA.LOAD_LIST.ll_error)"
   echo "virtuoso: loaded $folder/$pattern"
   ;;

@@ -9,6 +9,7 @@ from piagraph.parse import parse_source
 from piagraph.read import read_path
 from tests.conftest import sample_path
 from tests.permute import permute_blocks
+from tests.test_parse_permutation import label_box_systems
 
 
 def assessments(result) -> list[Assessment]:
@@ -84,4 +85,12 @@ def test_cover_and_systems_survive_block_permutation(tmp_path, parsed_samples, k
     original = assessments(parsed_samples[key])
     shuffled = assessments(parse_source(read_path(str(permuted))))
     assert [cover(a) for a in shuffled] == [cover(a) for a in original]
-    assert [sorted(s.name for s in a.systems) for a in shuffled] == [sorted(s.name for s in a.systems) for a in original]
+    if key == "takatsuki":
+        # A name printed as a box of its own after its label (004 line 5411) is read by position on a
+        # page without breaks; see tests/test_parse_permutation.py (which also compares the other sets).
+        original_names = [label_box_systems(a, str(sample_path(key))) for a in original]
+        shuffled_names = [label_box_systems(a, str(permuted)) for a in shuffled]
+    else:
+        original_names = [sorted(s.name for s in a.systems) for a in original]
+        shuffled_names = [sorted(s.name for s in a.systems) for a in shuffled]
+    assert shuffled_names == original_names

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 # NFKC would turn ① into "1" and Ⅱ into "II": keep those, the form's labels depend on them.
 _PROTECTED = {chr(c) for c in range(0x2460, 0x2474)} | {chr(c) for c in range(0x2160, 0x216C)}
-_EXTRA = str.maketrans({"〇": "○", "◯": "○", "●": "○", "～": "~", "〜": "~", "―": "-", "‐": "-", "－": "-"})
+# ○/〇 and dash variants unified after NFKC (no replacement is another's variant: order is free).
+_EXTRA_PAIRS = (("〇", "○"), ("◯", "○"), ("●", "○"), ("～", "~"), ("〜", "~"), ("―", "-"), ("‐", "-"), ("－", "-"))
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -27,7 +28,12 @@ def nfkc(text: str) -> str:
         # Normalise the text between runs of ①… / Ⅰ… (odd pieces of the split), keeping the runs.
         pieces = _PROTECTED_RUN.split(text)
         text = "".join(piece if i % 2 else unicodedata.normalize("NFKC", piece) for i, piece in enumerate(pieces))
-    return text.translate(_EXTRA)
+    # A substring test per mark is much faster than str.translate's per-character table lookup
+    # over a long text, and most texts hold none of them.
+    for variant, canonical in _EXTRA_PAIRS:
+        if variant in text:
+            text = text.replace(variant, canonical)
+    return text
 
 
 @lru_cache(maxsize=65536)

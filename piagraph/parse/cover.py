@@ -24,13 +24,21 @@ _DECLARATION = re.compile(r"^(\S{1,20}?(?:市|町|村|区|都|道|府|県))(?:�
 
 
 def _cover_range(doc: DocText) -> tuple[int, int]:
-    """The cover: the page of the heading (PDF text) or the first 40 lines (table layout)."""
+    """The cover: the page of the heading (PDF text), the first 40 lines after it on a page without
+    breaks, or the whole text (table layout: no pages; the cover's values are told by their shape)."""
+    if doc.layout == "table":
+        return doc.first_line, doc.last_line
     hit = doc.first(_HEADING, squashed=True) or doc.first(_STAMP)
     anchor = hit[0].number if hit else doc.first_line
     first, last = doc.page_of(anchor)
-    if doc.layout == "table" or last - first > 80:
+    if last - first > 80:
         return doc.first_line, min(doc.last_line, max(anchor, doc.first_line) + 40)
     return first, last
+
+
+def _alone(doc: DocText, line: Line) -> bool:
+    """A table row holding one value only (the cover's 「栃木市長」), not a labelled row."""
+    return doc.layout != "table" or len([c for c in line.cells if c]) == 1
 
 
 def _title(doc: DocText, lines: list[Line]) -> tuple[str, int, int, str | None] | None:
@@ -106,6 +114,8 @@ def parse_cover(doc: DocText, assessment: Assessment) -> None:
                 doc.warn(f"several bare numbers on the cover; took {value} as 評価書番号", chosen.number)
 
     for line in lines:
+        if not _alone(doc, line):
+            continue
         for cell in line.cells if doc.layout == "table" else [line.text]:
             match = _BODY.match(cell.replace(" ", "").replace("\u3000", ""))
             if match and "body" not in facts:
@@ -124,6 +134,11 @@ def parse_cover(doc: DocText, assessment: Assessment) -> None:
     label = doc.first(r"公表日", first, last)
     dated = [(line, parse_date(line.text)) for line in lines if WAREKI.search(line.text)]
     dated = [(line, date) for line, date in dated if date]
+    # The 公表日 stands alone in its box (or after its label); a date after another label
+    # (「⑤保有開始日 令和3年3月1日」) is that field's, wherever its box was printed.
+    alone = [(line, date) for line, date in dated
+             if WAREKI.fullmatch(line.text.strip()) or "公表日" in line.squashed]
+    dated = alone or dated
     if dated:
         anchor = label[0].number if label else first
         line, date = min(dated, key=lambda pair: abs(pair[0].number - anchor))

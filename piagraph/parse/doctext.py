@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from piagraph.model import Evidence, ParseWarning
 from piagraph.normalize.text import norm, squash, strip_html
@@ -50,6 +51,9 @@ class DocText:
         # Whole-document hits of each pattern: parsers ask for the same labels over and over, with
         # different ranges; a range is then a bisect into the cached hits.
         self._hits: dict[tuple[re.Pattern[str], bool], tuple[list[int], list[tuple[Line, re.Match[str]]]]] = {}
+        # Derived data several section parsers share, computed once per document (the Form, the slot
+        # units ...). Kept on the document, not in a module-level table, so that it goes with it.
+        self.memo: dict[str, Any] = {}
 
     # -- evidence and warnings -------------------------------------------------------------
     def evidence(self, start: int, end: int | None = None, quote: str | None = None) -> Evidence:

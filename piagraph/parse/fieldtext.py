@@ -15,7 +15,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from weakref import WeakKeyDictionary
 
 from piagraph.model import Evidence
 from piagraph.normalize.text import nfkc, squash
@@ -67,9 +66,9 @@ class Form:
     def of(cls, doc: DocText) -> Form:
         """The document's Form (built once: basic, files and acquisition share it; it is never changed
         after construction)."""
-        form = _FORMS.get(doc)
+        form = doc.memo.get("form")
         if form is None:
-            form = _FORMS[doc] = cls._build(doc)
+            form = doc.memo["form"] = cls._build(doc)
         return form
 
     @classmethod
@@ -180,9 +179,6 @@ class Form:
         return self.doc.evidence(value.start, value.end, quote)
 
 
-_FORMS: WeakKeyDictionary[DocText, Form] = WeakKeyDictionary()
-
-
 def _toc_lines(doc: DocText) -> set[int]:
     """Lines of the 項目一覧 (table of contents): its page when the page holds nothing else, or
     else the 項目一覧 block and the heading-only blocks right after it (table layout)."""
@@ -201,11 +197,13 @@ def _toc_lines(doc: DocText) -> set[int]:
     if all(heading_only(b) for b in page_blocks):
         return listed | {line.number for b in page_blocks for line in b}
     toc: set[int] = set(listed)
+    # A heading the listing block already names is the part itself, printed after the contents.
+    listed_texts = {line.squashed for line in doc.lines if line.number in listed}
     started = False
     for block in page_blocks:
         if any(line.number == hit[0].number for line in block):
             started = True
-        elif started and not heading_only(block):
+        elif started and (not heading_only(block) or all(line.squashed in listed_texts for line in block)):
             break
         if started:
             toc.update(line.number for line in block)

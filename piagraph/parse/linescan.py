@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 try:  # the regular expression parser of the standard library (private; 3.11+ name, then the old one)
     from re import _constants as _sre_constants
@@ -85,11 +86,8 @@ class LineScan:
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = texts
         self.joined = "\n".join(texts)
-        self.offsets: list[int] = []
-        position = 0
-        for text in texts:
-            self.offsets.append(position)
-            position += len(text) + 1
+        self.offsets = list(accumulate(map(len, texts[:-1]), lambda position, size: position + size + 1,
+                                       initial=0)) if texts else []
 
     def candidates(self, regex: re.Pattern[str]) -> Sequence[int]:
         """Indices (ascending) of the texts ``regex`` might match: those holding a required literal,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from piagraph.model import Assessment, Fact, Incident, Risk
 from piagraph.normalize.text import squash
@@ -119,14 +118,11 @@ def same_page(doc: DocText, a: int, b: int) -> bool:
 
 
 # -- finding the pieces ---------------------------------------------------------------------------
-_UNITS: WeakKeyDictionary[DocText, dict[int | None, list[tuple[str, list[tuple[int, int]]]]]] = WeakKeyDictionary()
-
-
 def _units(doc: DocText, end: int | None) -> list[tuple[str, list[tuple[int, int]]]]:
     """Texts to search, with (offset, line number) marks: a PDF block joined without separators
     (words wrap across lines), or a table row with its cells joined by ``|`` (built once per
     document: questions, answers and incidents are all looked for in them)."""
-    cached = _UNITS.setdefault(doc, {})
+    cached: dict[int | None, list[tuple[str, list[tuple[int, int]]]]] = doc.memo.setdefault("risks.units", {})
     if end not in cached:
         cached[end] = list(_make_units(doc, end))
     return cached[end]

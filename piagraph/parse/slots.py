@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import permutations
 from typing import TypeVar
-from weakref import WeakKeyDictionary
 
 from piagraph.model import Assessment, Evidence, Fact, PersonalInfoFile
 from piagraph.normalize.text import nfkc, squash
 from piagraph.parse.checkboxes import METHOD_LABELS, CheckResult, read_checkboxes
 from piagraph.parse.doctext import DocText, Line
+from piagraph.parse.fieldtext import split_file_names
 
 SUBJECT_BANDS = (
     "1万人未満",
@@ -306,13 +306,12 @@ def build_units(doc: DocText) -> list[Unit]:
             starts.append(pos)
             parts.append(piece)
             pos += len(piece)
-        raw = " ".join(nfkc(line.raw) for line in lines) if doc.layout == "table" else "".join(parts)
-        units.append(Unit(len(units), lines, "".join(parts), starts, raw, anchors=anchors))
-    widths: dict[int, int] = {}
-    for line in doc.lines:
-        if line.text:  # an empty line widens nothing
-            page = doc.page_index(line.number)
-            widths[page] = max(widths.get(page, 0), len(line.text))
+        text = "".join(parts)
+        raw = " ".join(nfkc(line.raw) for line in lines) if doc.layout == "table" else text
+        units.append(Unit(len(units), lines, text, starts, raw, anchors=anchors))
+    # Every line with text lies on a page: a page's width is its longest line.
+    widths = {i: max((len(line.text) for line in doc.between(first, last)), default=0)
+              for i, (first, last) in enumerate(doc.pages)}
     for unit in units:
         unit.width = widths.get(doc.page_index(unit.first), 0)
     return units
@@ -363,9 +362,12 @@ def _is_free(unit: Unit) -> bool:
     if unit.labels or _MARKS.search(unit.raw) or SLOT_HEADING.search(unit.text) \
             or _RANGE_HEADING.search(unit.text):
         return False
-    squashed = squash(unit.text)
-    if not squashed or squashed in ("再委託", "-", "―", "－"):
-        return False
+    # A box too long to be 「再委託」 or a dash needs no squashing (a line break can shorten the
+    # normalised text by one character at most).
+    if len(unit.text) - unit.text.count(" ") - len(unit.lines) <= 3:
+        squashed = squash(unit.text)
+        if not squashed or squashed in ("再委託", "-", "―", "－"):
+            return False
     for line in unit.lines:
         text = line.text
         if not text:
@@ -386,6 +388,8 @@ def _clean(value: str) -> str:
 def org_names(text: str) -> list[str] | None:
     """Organisation names of a 委託先名 value (several in one cell), 「未定」 kept; None if not names."""
     text = nfkc(text).strip()
+    if "未" not in text and not ORG_MARK.search(text):
+        return None  # neither 「未定」 nor a name with an organisation mark
     if not text or "。" in text or _MARKS.search(text):
         return None
     if squash(text) == "未定":
@@ -467,15 +471,12 @@ def _is_real_ii_head(doc: DocText, line: Line) -> bool:
     return any(_FILE_NAME_LABEL.match(other.squashed) for other in doc.between(first, last))
 
 
-_BOUNDS: WeakKeyDictionary[DocText, tuple[list[tuple[int, int]], int]] = WeakKeyDictionary()
-
-
 def part_bounds(doc: DocText) -> tuple[list[tuple[int, int]], int]:
     """Line ranges of the Ⅱ parts (one per file) and the last line where slots are looked for
     (computed once per document)."""
-    if doc not in _BOUNDS:
-        _BOUNDS[doc] = _part_bounds(doc)
-    bounds, region_end = _BOUNDS[doc]
+    if "slots.bounds" not in doc.memo:
+        doc.memo["slots.bounds"] = _part_bounds(doc)
+    bounds, region_end = doc.memo["slots.bounds"]
     return list(bounds), region_end
 
 
@@ -559,7 +560,7 @@ def _name_part(doc: DocText, units: list[Unit], part: Part, files: list[Personal
                 rest = (" ".join(c for c in value_line.cells if c.strip())
                         if doc.layout == "table" else value_line.text)
         name = re.sub(r"^(\d{1,2}\s*[.．]|\(\d{1,2}\))\s*", "", rest.strip()).strip()  # 「1. 」「(1) 」
-        if name and not _SECTION.match(name) and not label_matches(name):
+        if name and not _SECTION.match(name) and not label_matches(name) and split_file_names(name):
             part.name = name
             part.name_evidence = doc.evidence(label.number, value_line.number)
         break
@@ -577,6 +578,11 @@ def match_file(part: Part, files: list[PersonalInfoFile], count: int) -> Persona
                 return candidate
     if len(files) == count and part.index < len(files):
         return files[part.index]
+    # The name box was not found next to the part's 「1. 特定個人情報ファイル名」 (boxes in another
+    # order): the file whose name the files parser read inside this part.
+    inside = [f for f in files if part.start <= f.evidence.line_start <= part.end]
+    if part.name is None and len(inside) == 1:
+        return inside[0]
     return None
 
 
@@ -693,10 +699,13 @@ def fill_from_next_box(doc: DocText, units: list[Unit], occs: list[Occurrence]) 
     """PDF text: a label box without a value takes the free-text box printed right after it."""
     if doc.layout == "table":
         return
+    last_label: dict[int, int] = {}  # unit index -> line of its last label
+    for o in occs:
+        last_label[o.unit.index] = max(last_label.get(o.unit.index, o.line), o.line)
     for occ in occs:
         if occ.value or occ.vtype not in (TEXT, LEGAL, ORG):
             continue
-        if any(o.unit is occ.unit and o.line > occ.line for o in occs):
+        if last_label[occ.unit.index] > occ.line:
             continue  # another label follows in the same box: the value is not after this one
         nxt = occ.unit.index + 1
         if nxt >= len(units) or doc.page_of(units[nxt].first) != doc.page_of(occ.line):
@@ -762,6 +771,7 @@ def attach_checkboxes(doc: DocText, units: list[Unit], occs: list[Occurrence],
     method_occs = [o for o in occs if o.vtype == METHODS]
     if not method_occs:
         return
+    where = {id(o): (doc.page_of(o.line), _bound_index(bounds, o.line)) for o in method_occs}
     for unit in units:
         if not _MARKS.search(unit.raw):
             continue
@@ -776,7 +786,7 @@ def attach_checkboxes(doc: DocText, units: list[Unit], occs: list[Occurrence],
             continue
         page = doc.page_of(unit.first)
         part = _bound_index(bounds, unit.first)
-        here = [o for o in method_occs if doc.page_of(o.line) == page and _bound_index(bounds, o.line) == part]
+        here = [o for o in method_occs if where[id(o)] == (page, part)]
         fitting = [o for o in here if labels <= _METHOD_VOCAB.get(o.key, frozenset(METHOD_LABELS))]
         if not fitting:
             continue
@@ -821,20 +831,18 @@ def other_text(raw: str) -> str | None:
     return value or None
 
 
-_PREPARED: WeakKeyDictionary[DocText, tuple[list[Unit], list[Occurrence]]] = WeakKeyDictionary()
-
-
 def prepare(doc: DocText) -> tuple[list[Unit], list[Occurrence]]:
     """Units and label occurrences with values recovered as far as the text allows (computed once
     per document: the entrustment and provision parsers share it)."""
-    if doc in _PREPARED:
-        return _PREPARED[doc]
+    if "slots.prepared" in doc.memo:
+        prepared: tuple[list[Unit], list[Occurrence]] = doc.memo["slots.prepared"]
+        return prepared
     units = build_units(doc)
     occs = find_occurrences(doc, units)
     fill_from_next_box(doc, units, occs)
     fill_typed_orphans(doc, units, occs)
     attach_checkboxes(doc, units, occs, part_bounds(doc)[0])
-    _PREPARED[doc] = (units, occs)
+    doc.memo["slots.prepared"] = (units, occs)
     return units, occs
 
 
@@ -924,9 +932,10 @@ def _count_pattern(label: str) -> re.Pattern[str]:
 
 def count_in(text: str, label: str) -> int | None:
     """N of 「label （ N ） 件」."""
-    if label not in text and label not in nfkc(text):
-        return None
-    match = _count_pattern(label).search(nfkc(text))
+    text = nfkc(text)
+    if label not in text:
+        return None  # (the pattern begins with the label)
+    match = _count_pattern(label).search(text)
     return int(match.group(1)) if match else None
 
 

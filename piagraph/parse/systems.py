@@ -238,7 +238,7 @@ def _function(form: Form, slot: _Slot, slots: list[_Slot]) -> None:
     Its ② label is the first one after the name on the page, before the next system's name."""
     doc = form.doc
     system = slot.systems[0]
-    first, last = form.scope(slot.label.number)
+    last = form.scope(slot.label.number)[1]
     later = [s.label.number for s in slots if s.label.number > slot.label.number]
     stop = min([last, *(n - 1 for n in later)])
     label = form.first(FUNCTION, slot.label.number, stop)
@@ -349,8 +349,6 @@ def _agreed(loose: list[_Copy], lists: int) -> list[_Copy]:
     out: list[_Copy] = []
     for label in CONNECTION_LABELS:
         mine = [c for c in loose if c.label == label]
-        if len(mine) == lists and all(c.state == "checked" for c in mine):
-            out.extend(mine)
-        elif len(mine) == lists and all(c.state == "unchecked" for c in mine):
+        if len(mine) == lists and len({c.state for c in mine}) == 1 and mine[0].state != "undetermined":
             out.extend(mine)
     return out

@@ -27,8 +27,14 @@ What that guarantees:
 - with a Graph Store Protocol endpoint (``graph_store=``, or $PIAGRAPH_GRAPH_STORE) each graph is
   one PUT: atomic per document graph on every server, not per file.
 
+Blank nodes (only the ontology graph has them) are sent as skolem IRIs under their graph's IRI:
+Virtuoso refuses blank nodes in INSERT DATA, and one split across two blocks would become two nodes.
+Only graphs under https://w3id.org/piagraph/graph/ are counted and exported: a shared server may hold
+other data, which piagraph leaves alone.
+
 Credentials: $PIAGRAPH_ENDPOINT_USER / $PIAGRAPH_ENDPOINT_PASSWORD. The scheme (HTTP digest or basic)
-and realm are read from the server's challenge, or forced with $PIAGRAPH_ENDPOINT_AUTH=digest|basic.
+and realm are read from the server's challenge, or set with $PIAGRAPH_ENDPOINT_AUTH=digest|basic and
+$PIAGRAPH_ENDPOINT_REALM. $PIAGRAPH_ENDPOINT_TIMEOUT: seconds per request (default 600).
 """
 
 from __future__ import annotations
