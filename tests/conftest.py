@@ -87,3 +87,26 @@ def virtuoso_loaded(virtuoso_server):
     finally:
         os.chdir(cwd)
     return virtuoso_server
+
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_LAUNCH_ARGS = [
+    "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium through Playwright, one per session (Playwright's sync API allows
+    only one running instance per thread, so every browser test shares it)."""
+    if not CHROMIUM_PATH.exists():
+        pytest.skip(f"{CHROMIUM_PATH} is absent: run scripts/install-system-deps.sh (as root) to install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

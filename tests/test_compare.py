@@ -256,22 +256,16 @@ def test_outputs_write_who_receives_and_compare(loaded_store, tmp_path):
 
 
 @pytest.mark.browser
-def test_html_in_a_browser_runs_no_document_script(tmp_path):
-    import shutil
-
-    chromium = shutil.which("chromium")
-    if not chromium:
-        pytest.skip("Debian's chromium is not installed")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+def test_html_in_a_browser_runs_no_document_script(tmp_path, chromium):
     with _hostile_store(tmp_path) as store:
         matrix = compare(store, affair="予防接種")
         page_path = tmp_path / "compare.html"
         page_path.write_text(render_compare_html(matrix, comparison_graph(store, matrix)), encoding="utf-8")
     dialogs: list[str] = []
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--headless=new"])
-        page = browser.new_page()
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.on("request", lambda r: requests.append(r.url))
         page.goto(page_path.as_uri())
@@ -279,7 +273,8 @@ def test_html_in_a_browser_runs_no_document_script(tmp_path):
         frame.locator("#mynetwork canvas").wait_for(timeout=15000)
         cell = page.locator("table.comparison td.differs").first.inner_text()
         texts = page.locator("table.comparison").inner_text()
-        browser.close()
+    finally:
+        context.close()
     assert dialogs == []
     assert all(url.startswith("file:") or url.startswith("about:") or url.startswith("data:") for url in requests)
     assert HOSTILE in texts and cell
