@@ -26,6 +26,7 @@ from piagraph.vocabulary import load_vocabulary
 
 INPUT_SUFFIXES = {".txt", ".text", ".tsv", ".pdf"}
 OPTIMIZE_AFTER_DOCUMENTS = 200  # compact the embedded store after a bulk load at least this large
+RECYCLE_WORKERS_AFTER = 400  # files per parser pool before fresh processes take over
 
 
 @dataclass
@@ -187,15 +188,24 @@ class _Parser:
     """Yields FileResults in input order; with workers > 1, parses in a process pool while at most
     ``window`` results wait for the writer (memory stays bounded whatever the corpus size)."""
 
-    def __init__(self, workers: int, max_bytes: int) -> None:
+    def __init__(self, workers: int, max_bytes: int, recycle: int = RECYCLE_WORKERS_AFTER) -> None:
         self.workers = workers
         self.max_bytes = max_bytes
         self.window = max(4, 3 * workers)
+        self.recycle = recycle
         self._pool: ProcessPoolExecutor | None = None
+        self._submitted = 0
 
     def _submit(self, path: str) -> Future[FileResult]:
+        if self._pool is not None and self._submitted >= self.recycle:
+            # Fresh parser processes now and then: whatever a parser keeps between files (caches) cannot
+            # grow with the corpus. The old pool finishes its queued files, then its processes exit.
+            self._pool.shutdown(wait=False)
+            self._pool = None
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._submitted = 0
+        self._submitted += 1
         return self._pool.submit(process_file, path, self.max_bytes)
 
     def _resolve(self, item: FileResult | tuple[str, Future[FileResult]],

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from piagraph.errors import QueryError
 from piagraph.queries import bind, load_query
-from piagraph.store.base import Store
+from piagraph.store.base import Store, graphs_of_municipalities, graphs_of_subjects
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,13 @@ class Selection:
 def find_assessments(store: Store, selection: Selection | None = None) -> list[dict[str, object]]:
     """Rows of queries/assessments.rq matching the selection."""
     query = load_query("assessments")
-    return store.select(bind(query, (selection or Selection()).params())).rows
+    selection = selection or Selection()
+    graphs = None
+    if selection.iri:
+        graphs = graphs_of_subjects(store, [selection.iri])
+    elif selection.municipality:
+        graphs = graphs_of_municipalities(store, [selection.municipality])
+    return store.select(bind(query, selection.params()), graphs=graphs).rows
 
 
 def select_one(store: Store, selection: Selection) -> dict[str, object]:

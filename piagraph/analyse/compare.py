@@ -25,7 +25,7 @@ import networkx as nx
 from piagraph.analyse.flows import GROUP_COLUMNS, node_for
 from piagraph.queries import bind, load_query
 from piagraph.select import Selection, find_assessments
-from piagraph.store.base import Store
+from piagraph.store.base import VOCABULARY_GRAPH, Store
 from piagraph.terms import KINDS, iri
 
 SEP = "\n"  # between the values of one cell; views join them as they see fit
@@ -116,7 +116,10 @@ def select_assessments(store: Store, affair: str | None = None,
                        municipalities: Iterable[str] | None = None) -> tuple[list[ComparedAssessment], list[str]]:
     """The assessments to compare (columns, ordered) and notes about documents left out."""
     wanted = list(dict.fromkeys(municipalities or []))
-    rows = find_assessments(store, Selection(affair=affair))
+    if wanted:
+        rows = [r for m in wanted for r in find_assessments(store, Selection(municipality=m, affair=affair))]
+    else:
+        rows = find_assessments(store, Selection(affair=affair))
     notes: list[str] = []
     chosen: list[dict[str, object]] = []
     for row in rows:
@@ -182,7 +185,8 @@ def _for_assessments(store: Store, query_name: str, columns: list[ComparedAssess
     values = "VALUES ?assessment { " + " ".join(iri(c.iri) for c in columns) + " }"
     text = bind(load_query(query_name), {}).replace("#@assessments", values, 1)
     wanted = {c.iri for c in columns}
-    return [r for r in store.select(text).rows if str(r["assessment"]) in wanted]
+    graphs = [*sorted({c.graph for c in columns}), VOCABULARY_GRAPH]  # only these documents' graphs
+    return [r for r in store.select(text, graphs=graphs).rows if str(r["assessment"]) in wanted]
 
 
 class _Cells:

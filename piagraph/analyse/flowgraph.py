@@ -6,12 +6,13 @@ import networkx as nx
 
 from piagraph.analyse.flows import flow_graph_from_rows
 from piagraph.queries import bind, load_query
-from piagraph.store.base import Store
+from piagraph.store.base import Store, graphs_of_subjects
 
 
 def flow_rows(store: Store, assessment: str) -> list[dict[str, object]]:
     """Rows in the shape flow_graph_from_rows expects (methods and legal bases as lists)."""
-    rows = store.select(bind(load_query("flows"), {"assessment": assessment})).rows
+    rows = store.select(bind(load_query("flows"), {"assessment": assessment}),
+                        graphs=graphs_of_subjects(store, [assessment])).rows
     out = []
     for row in rows:
         start, end = row.get("lineStart"), row.get("lineEnd")
@@ -27,5 +28,6 @@ def flow_rows(store: Store, assessment: str) -> list[dict[str, object]]:
 
 def assessment_flow_graph(store: Store, assessment: str) -> nx.MultiDiGraph:
     """Flows (入手, 委託, 提供, 移転, 別添1 steps) and Ⅰ2 connections of one assessment."""
-    connections = store.select(bind(load_query("connections"), {"assessment": assessment})).rows
+    connections = store.select(bind(load_query("connections"), {"assessment": assessment}),
+                               graphs=graphs_of_subjects(store, [assessment])).rows
     return flow_graph_from_rows(flow_rows(store, assessment), connections)

@@ -34,8 +34,12 @@ class Store(ABC):
     read_only: bool = False
 
     @abstractmethod
-    def select(self, sparql: str) -> ResultTable:
-        """Run a SELECT (or ASK, returned as one row {'ask': bool})."""
+    def select(self, sparql: str, graphs: Sequence[str] | None = None) -> ResultTable:
+        """Run a SELECT (or ASK, returned as one row {'ask': bool}).
+
+        ``graphs`` restricts the named graphs that ``GRAPH ?g`` patterns may match (SPARQL's FROM NAMED):
+        per-municipality and per-assessment questions then cost the same in a 20,000-document store as
+        in a small one, since Oxigraph does not narrow ``GRAPH ?g`` by bindings found elsewhere."""
 
     @abstractmethod
     def replace_source(self, source_file: str, uploads: Sequence[GraphUpload]) -> None:
@@ -75,6 +79,31 @@ class Store(ABC):
         """Content hashes of the files already loaded (for resumable ingest)."""
         table = self.select("SELECT DISTINCT ?h WHERE { GRAPH ?g { ?d <%scontentHash> ?h } }" % PIA)
         return {str(row["h"]) for row in table.rows}
+
+
+VOCABULARY_GRAPH = "https://w3id.org/piagraph/graph/vocabulary"
+
+
+def graphs_of_municipalities(store: Store, municipalities: Sequence[str]) -> list[str]:
+    """The document graphs of these municipalities, plus the vocabulary graph (labels of kinds)."""
+    from piagraph.terms import literal
+
+    if not municipalities:
+        return [VOCABULARY_GRAPH]
+    values = " ".join(literal(m) for m in municipalities)
+    table = store.select(
+        "SELECT DISTINCT ?g WHERE { VALUES ?m { %s } GRAPH ?g { ?d <%smunicipality> ?m } }" % (values, PIA)
+    )
+    return [*sorted(str(r["g"]) for r in table.rows), VOCABULARY_GRAPH]
+
+
+def graphs_of_subjects(store: Store, subjects: Sequence[str]) -> list[str]:
+    """The graphs holding these documents (assessment or review IRIs), plus the vocabulary graph."""
+    values = " ".join(iri(s) for s in subjects)
+    table = store.select(
+        "SELECT DISTINCT ?g WHERE { VALUES ?d { %s } GRAPH ?g { ?d <%ssourceDocument> ?f } }" % (values, PIA)
+    )
+    return [*sorted(str(r["g"]) for r in table.rows), VOCABULARY_GRAPH]
 
 
 def drop_and_insert_update(old_graphs: Sequence[str], uploads: Sequence[GraphUpload]) -> str:

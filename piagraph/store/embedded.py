@@ -116,9 +116,10 @@ class EmbeddedStore(Store):
             self._release()
 
     # -- reading -------------------------------------------------------------------------------
-    def select(self, sparql: str) -> ResultTable:
+    def select(self, sparql: str, graphs: Sequence[str] | None = None) -> ResultTable:
+        named = None if graphs is None else [ox.NamedNode(g) for g in graphs]
         try:
-            result = self._store.query(sparql)
+            result = self._store.query(sparql, named_graphs=named)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from None
         if isinstance(result, ox.QueryBoolean):

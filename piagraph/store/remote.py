@@ -229,6 +229,18 @@ def parse_results(body: bytes, content_type: str | None) -> ResultTable:
     return ResultTable(columns, rows)
 
 
+_FIRST_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_named_graphs(sparql: str, graphs: Sequence[str]) -> str:
+    """The query with FROM NAMED clauses before its first WHERE (the protocol's named-graph-uri)."""
+    match = _FIRST_WHERE.search(sparql)
+    if not match:
+        return sparql
+    clauses = " ".join(f"FROM NAMED {iri(g)}" for g in graphs)
+    return f"{sparql[: match.start()]}{clauses}\n{sparql[match.start():]}"
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint (query, and update unless ``read_only``); see the module notes."""
 
@@ -355,7 +367,9 @@ class RemoteStore(Store):
         return "virtuoso" in (self._server or "").lower()
 
     # -- reading --------------------------------------------------------------------------------
-    def select(self, sparql: str) -> ResultTable:
+    def select(self, sparql: str, graphs: Sequence[str] | None = None) -> ResultTable:
+        if graphs is not None:
+            sparql = with_named_graphs(sparql, graphs)
         match = _QUERY_FORM.match(sparql)
         form = (match.group(1) if match else "").upper()
         if form in ("CONSTRUCT", "DESCRIBE"):
