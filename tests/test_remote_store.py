@@ -28,6 +28,7 @@ from piagraph.store.remote import (
     parse_results,
     skolemize,
     virtuoso_query,
+    with_named_graphs,
 )
 from tests.conftest import sample_path
 from tests.virtuoso import free_port
@@ -84,6 +85,12 @@ def test_virtuoso_rewrite_of_non_ascii_separators_and_empty_concatenations():
         '(GROUP_CONCAT(?z; separator="|") AS ?zs) WHERE { ?x ?p ?m }')
     assert "、" not in text and text.count('"\\u001F"') == 2 and marks == {"\x1f": "、"}
     assert concat == {"methods", "raw", "zs"}
+
+
+def test_named_graph_restriction_goes_before_the_first_real_where():
+    text = with_named_graphs("# WHERE { in a comment\nSELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", ["urn:g"])
+    assert text.splitlines()[1] == "SELECT * FROM NAMED <urn:g>"
+    assert "FROM NAMED <https://w3id.org/piagraph/graph/none>" in with_named_graphs("ASK WHERE { }", [])
 
 
 def test_blank_nodes_become_skolem_iris_under_the_graph():
@@ -198,7 +205,11 @@ def test_spec_server_basic_auth_tsv_and_atomic_replacement(sparql_server, monkey
 def test_spec_server_gives_the_embedded_rows_for_the_samples(sparql_server, loaded_store, tmp_path):
     url, handler = sparql_server
     handler.store.bulk_load(path=_export(loaded_store, tmp_path), format=ox.RdfFormat.N_QUADS)
-    _assert_same_rows(RemoteStore(url, read_only=True), loaded_store)
+    remote = RemoteStore(url, read_only=True)
+    _assert_same_rows(remote, loaded_store)
+    one = loaded_store.named_graphs()[:1]
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert remote.select(count, graphs=one).rows == loaded_store.select(count, graphs=one).rows
 
 
 def _export(store, tmp_path) -> str:

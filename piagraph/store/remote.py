@@ -229,16 +229,18 @@ def parse_results(body: bytes, content_type: str | None) -> ResultTable:
     return ResultTable(columns, rows)
 
 
-_FIRST_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_FIRST_WHERE = re.compile(r"^(?!\s*#)[^\n]*?\b(WHERE\s*\{)", re.IGNORECASE | re.MULTILINE)
+NO_GRAPH = f"{GRAPH}none"  # FROM NAMED of an empty list: a graph that never exists (no graph at all)
 
 
 def with_named_graphs(sparql: str, graphs: Sequence[str]) -> str:
-    """The query with FROM NAMED clauses before its first WHERE (the protocol's named-graph-uri)."""
+    """The query with FROM NAMED clauses before its first WHERE outside comments (the protocol's
+    named-graph-uri); an empty list means no named graph, as in the embedded store."""
     match = _FIRST_WHERE.search(sparql)
     if not match:
         return sparql
-    clauses = " ".join(f"FROM NAMED {iri(g)}" for g in graphs)
-    return f"{sparql[: match.start()]}{clauses}\n{sparql[match.start():]}"
+    clauses = " ".join(f"FROM NAMED {iri(g)}" for g in graphs or [NO_GRAPH])
+    return f"{sparql[: match.start(1)]}{clauses}\n{sparql[match.start(1):]}"
 
 
 class RemoteStore(Store):
