@@ -1,6 +1,6 @@
 """Browser fixtures: Debian's headless Chromium driven by Playwright, every request recorded.
 
-Install the browser with ``scripts/install-browser.sh`` (apt-get: chromium, fonts-ipaexfont-gothic).
+``scripts/install-system-deps.sh`` installs the browser (apt-get: chromium, fonts-ipaexfont-gothic).
 Tests here are skipped, with a message saying so, only when /usr/bin/chromium is absent.
 """
 
