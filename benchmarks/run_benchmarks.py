@@ -47,6 +47,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from piagraph.ingest import RECYCLE_WORKERS_AFTER  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results.json"
 TARGETS = {  # at N = 20,000 (issue: the national corpus on one machine)
     "ingest_s": 600, "peak_rss_mb": 2048, "who_receives_ms": 50, "nationwide_ms": 2000,
@@ -223,7 +225,7 @@ def open_engine(engine: str, target: str):
 def measure_queries(engine: str, target: str, params: dict[str, Any], repeat: int, slow_s: float,
                     task_timeout: float) -> dict:
     """In this process: open the engine, then time each task ``repeat`` times (median)."""
-    from piagraph.analyse.who_receives import who_receives
+    from piagraph.analyse.who_receives import who_receives, who_receives_by_recipient
     from piagraph.queries import bind, load_query
 
     started = time.perf_counter()
@@ -235,7 +237,7 @@ def measure_queries(engine: str, target: str, params: dict[str, Any], repeat: in
 
     tasks: dict[str, Callable[[], int]] = {
         "who_receives": lambda: len(who_receives(store, municipality=params["municipality"])),
-        "nationwide": lambda: len(store.select(bind(load_query("who-receives-by-recipient"), {}))),
+        "nationwide": lambda: len(who_receives_by_recipient(store)),
     }
     try:
         from piagraph.analyse.compare import compare
@@ -680,7 +682,7 @@ def targets_section(results: dict[str, Any]) -> list[str]:
              row("peak RSS of the ingest", ingest["peak_rss_mb"], TARGETS["peak_rss_mb"], "MB",
                  ("measured" if n >= 20000 else f"measured at N={n:,}, not at 20,000")
                  + f"; sum over the writer and the parser processes (largest one {ingest['peak_rss_single_mb']:,.0f}"
-                 " MB); parser processes are replaced every 400 files, so they do not grow with N")]
+                 f" MB); parser processes are replaced every {RECYCLE_WORKERS_AFTER:,} files")]
     for task, key in (("who_receives", "who_receives_ms"), ("nationwide", "nationwide_ms"),
                       ("compare", "compare_ms"), ("diagram", "diagram_ms")):
         value, how = q(task)

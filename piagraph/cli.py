@@ -74,14 +74,15 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_options
-@click.option("--workers", type=int, default=1, show_default=True, help="Parser processes (2 uses both cores).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parser processes (default: one per CPU; the writer is this process).")
 @click.option("--skip-unchanged", is_flag=True, help="Skip files whose content is already loaded (resume).")
 @click.option("--max-size", type=int, default=DEFAULT_MAX_BYTES // 1_000_000, show_default=True,
               help="Refuse files larger than this many MB.")
 @click.option("--quiet", "-q", is_flag=True, help="Only warnings, errors and the total.")
 @friendly_errors
 def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None, update_endpoint: str | None,
-           workers: int, skip_unchanged: bool, max_size: int, quiet: bool) -> None:
+           workers: int | None, skip_unchanged: bool, max_size: int, quiet: bool) -> None:
     """Read assessment files or folders (text or PDF) into the store.
 
     Each document of a file becomes one named graph; ingesting a file again replaces its graphs.
@@ -93,7 +94,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
       piagraph ingest data/samples/
       piagraph ingest --store /tmp/pia 横浜市_予防接種.pdf
     """
-    from piagraph.ingest import FileResult
+    from piagraph.ingest import FileResult, available_cpus
     from piagraph.ingest import ingest as run_ingest
 
     with _open(store_path, endpoint, update_endpoint, read_only=False) as store:
@@ -112,7 +113,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
             for warning in result.warnings:
                 progress.echo(f"  warning: {warning}")
 
-        report = run_ingest(paths, store, workers=workers, skip_unchanged=skip_unchanged,
+        report = run_ingest(paths, store, workers=workers or available_cpus(), skip_unchanged=skip_unchanged,
                             max_bytes=max_size * 1_000_000, on_file=on_file)
         progress.done()
         from piagraph.analyse.who_receives import unknown_kind_names, unknown_kinds_warning
@@ -268,11 +269,14 @@ def show(store_path: str | None, endpoint: str | None, update_endpoint: str | No
 @click.option("--municipality", default=None, help="自治体名 (exact), e.g. 飯塚市.")
 @click.option("--recipient", default=None, help="Part of the recipient's name or kind, e.g. 都道府県.")
 @click.option("--all", "all_flows", is_flag=True, help="Every flow, not only those carrying 個人番号.")
+@click.option("--by-recipient", is_flag=True,
+              help="One row per recipient (kind, name): numbers of flows, assessments, municipalities.")
 @click.option("--format", "fmt", type=FORMATS_TABLE, default="table", show_default=True,
               help="table shows the main columns; csv/json carry every column (legalBasisCurrent, flow IRI …).")
 @friendly_errors
 def who_receives(store_path: str | None, endpoint: str | None, update_endpoint: str | None, item: str,
-                 municipality: str | None, recipient: str | None, all_flows: bool, fmt: str) -> None:
+                 municipality: str | None, recipient: str | None, all_flows: bool, by_recipient: bool,
+                 fmt: str) -> None:
     """Who receives 個人番号: every flow carrying it across the loaded assessments, one row each.
 
     Columns: municipality, assessment, source, recipient, recipient kind, method, legal basis
@@ -284,11 +288,19 @@ def who_receives(store_path: str | None, endpoint: str | None, update_endpoint: 
       piagraph who-receives
       piagraph who-receives --municipality 飯塚市 --recipient 都道府県 --format csv
       piagraph who-receives --item 特定個人情報 --format json
+      piagraph who-receives --by-recipient --recipient 都道府県
     """
-    from piagraph.analyse.who_receives import MAIN_COLUMNS, all_flows_for_item
+    from piagraph.analyse.who_receives import MAIN_COLUMNS, all_flows_for_item, who_receives_by_recipient
     from piagraph.analyse.who_receives import who_receives as run
     from piagraph.views.tables import render
 
+    if by_recipient:
+        if all_flows or item != "個人番号":
+            raise click.UsageError("--by-recipient counts the flows carrying 個人番号; drop --all / --item")
+        with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
+            table = who_receives_by_recipient(store, municipality=municipality, recipient=recipient)
+        click.echo(render(table.columns, table.rows, fmt))
+        return
     with _open(store_path, endpoint, update_endpoint, read_only=True) as store:
         table = run(store, municipality=municipality, recipient=recipient,
                     all_flows=all_flows or all_flows_for_item(item))

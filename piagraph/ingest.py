@@ -6,12 +6,16 @@ writer to the store. A file that fails to read or parse leaves the store as it w
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
+import multiprocessing.context
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
@@ -26,7 +30,7 @@ from piagraph.vocabulary import load_vocabulary
 
 INPUT_SUFFIXES = {".txt", ".text", ".tsv", ".pdf"}
 OPTIMIZE_AFTER_DOCUMENTS = 200  # compact the embedded store after a bulk load at least this large
-RECYCLE_WORKERS_AFTER = 400  # files per parser pool before fresh processes take over
+RECYCLE_WORKERS_AFTER = 2000  # files per parser pool before fresh processes take over
 
 
 @dataclass
@@ -71,6 +75,14 @@ class IngestReport:
     @property
     def documents(self) -> int:
         return sum(len(f.documents) for f in self.files)
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (a container's limit, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def display_path(path: str) -> str:
@@ -152,8 +164,8 @@ def process_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, display_name: st
         return FileResult(path, "failed", error=f"{path}: document too deeply nested to parse")
     out = FileResult(path, "loaded", content_hash=source.content_hash)
     out.warnings = [str(w) for w in result.warnings]
-    for document in result.documents:
-        graph = document_graph(document, source.content_hash, source)
+    for document, text in zip(result.documents, result.texts, strict=True):
+        graph = document_graph(document, source.content_hash, source, text)
         summary = summarise(document)
         summary.graph = graph.graph
         out.documents.append(summary)
@@ -184,6 +196,33 @@ def loaded_sources(store: Store) -> dict[str, str]:
     return {str(row["f"]): str(row["hash"] or "") for row in table.rows}
 
 
+def _parser_context() -> multiprocessing.context.BaseContext:
+    """Parser processes are spawned, not forked. A forked child would inherit this process's open files,
+    the store's lock among them, and outlive a killed ingest holding it; a spawned child inherits
+    nothing and exits when its parent dies. A caller's script must therefore guard its entry point
+    (``if __name__ == "__main__":``), as with any spawned multiprocessing; the CLI does."""
+    return multiprocessing.get_context("spawn")
+
+
+def _parser_process_init(parent: int) -> None:
+    """Start of a parser process.
+
+    - Exit when the ingest that started it is gone (killed): a spawned child holds both ends of its
+      task queue, so it would otherwise wait for work forever.
+    - The imported modules go to the collector's permanent generation, and collections run less often:
+      a parse makes many short-lived objects but, since parse_span breaks its one cycle, no garbage
+      that only the cyclic collector frees (about a tenth of the parse time otherwise)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(70)
+
+    threading.Thread(target=watch, name="piagraph-parent-watch", daemon=True).start()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 50)
+
+
 class _Parser:
     """Yields FileResults in input order; with workers > 1, parses in a process pool while at most
     ``window`` results wait for the writer (memory stays bounded whatever the corpus size)."""
@@ -203,7 +242,8 @@ class _Parser:
             self._pool.shutdown(wait=False)
             self._pool = None
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_parser_context(),
+                                             initializer=_parser_process_init, initargs=(os.getpid(),))
             self._submitted = 0
         self._submitted += 1
         return self._pool.submit(process_file, path, self.max_bytes)
@@ -224,7 +264,8 @@ class _Parser:
             for n, other in enumerate(pending):
                 if isinstance(other, tuple):
                     pending[n] = (other[0], self._submit(other[0]))
-            with ProcessPoolExecutor(max_workers=1) as alone:
+            with ProcessPoolExecutor(max_workers=1, mp_context=_parser_context(),
+                                     initializer=_parser_process_init, initargs=(os.getpid(),)) as alone:
                 try:
                     return alone.submit(process_file, path, self.max_bytes).result()
                 except BrokenProcessPool:
@@ -253,9 +294,13 @@ class _BulkWriter:
     """Batches documents that are not in the store yet into one N-Quads bulk load (Oxigraph's bulk
     loader is several times faster than an update per file). The bulk loader is not transactional,
     so each file's content hash is written afterwards in an ordinary transaction: a batch cut short
-    (process killed) leaves files without a hash, which a resumed ingest parses and writes again."""
+    (process killed) leaves files without a hash, which a resumed ingest parses and writes again.
 
-    def __init__(self, store: Store, max_bytes: int = 8_000_000, max_files: int = 16) -> None:
+    A batch is written by one background thread (the bulk loader releases the GIL) while this thread
+    goes on collecting parsed files, so the parser processes do not wait for the store. At most one
+    batch is being written and one collected: memory stays bounded by two batches."""
+
+    def __init__(self, store: Store, max_bytes: int = 48_000_000, max_files: int = 192) -> None:
         self.store = store
         self.max_bytes = max_bytes
         self.max_files = max_files
@@ -264,24 +309,56 @@ class _BulkWriter:
         self.hashes: list[str] = []
         self.size = 0
         self.documents = 0
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="piagraph-bulk-load")
+        # The batch being written: its future, its files, and files queued behind it (reported after it).
+        self._writing: tuple[Future[None], list[FileResult], list[FileResult]] | None = None
 
     def add(self, result: FileResult) -> list[FileResult]:
-        """Queue a file; returns the files written when the batch was flushed."""
+        """Queue a file; returns the files whose batch has been written meanwhile, in input order."""
         marker = f" <{PIA}contentHash> "
         for upload in result.uploads:
             graph = iri(upload.graph)
-            lines = upload.ntriples.splitlines()
-            self.chunks.append("".join(f"{line[:-1]}{graph} .\n" for line in lines if line and marker not in line))
-            self.hashes += [f"GRAPH {graph} {{ {line} }}" for line in lines if marker in line]
+            text = upload.ntriples
+            while (found := text.find(marker)) != -1:  # the hash lines go last, in a transaction
+                start = text.rfind("\n", 0, found) + 1
+                end = text.index("\n", found) + 1
+                self.hashes.append(f"GRAPH {graph} {{ {text[start:end - 1]} }}")
+                text = text[:start] + text[end:]
+            # N-Triples -> N-Quads in one pass: a literal's line breaks are escaped, so " .\n" ends a triple.
+            self.chunks.append(text.replace(" .\n", f" {graph} .\n"))
             self.size += len(upload.ntriples)
         self.files.append(result)
-        return self.flush() if self.size >= self.max_bytes or len(self.files) >= self.max_files else []
+        return self._send() if self.size >= self.max_bytes or len(self.files) >= self.max_files else []
 
-    def flush(self) -> list[FileResult]:
+    def _send(self) -> list[FileResult]:
+        """Start writing the collected batch (after the one being written has finished); returns the
+        files of that earlier batch."""
+        written = self.wait()
         files, chunks, hashes = self.files, self.chunks, self.hashes
         self.files, self.chunks, self.hashes, self.size = [], [], [], 0
-        if not files:
+        if files:
+            self._writing = (self._thread.submit(self._write, files, chunks, hashes), files, [])
+        return written
+
+    def wait(self) -> list[FileResult]:
+        """Wait until the batch being written is in the store; returns its files and their followers."""
+        if self._writing is None:
             return []
+        future, files, followers = self._writing
+        self._writing = None
+        future.result()
+        return files + followers
+
+    def flush(self) -> list[FileResult]:
+        """Write everything collected and wait for it; returns the files written, in input order."""
+        written = self._send()
+        return written + self.wait()
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True)
+
+    def _write(self, files: list[FileResult], chunks: list[str], hashes: list[str]) -> None:
+        """In the writer thread: one bulk load, then the content hashes in one transaction."""
         try:
             if chunks:
                 self.store.bulk_add("".join(chunks))  # type: ignore[attr-defined]
@@ -297,14 +374,16 @@ class _BulkWriter:
                 except PiagraphError as exc:
                     result.status, result.error = "failed", str(exc)
         self.documents += sum(len(f.documents) for f in files if f.status == "loaded")
-        return files
 
     def follow(self, result: FileResult) -> bool:
-        """Queue an already handled file behind the batch, so that files are reported in input order."""
-        if not self.files:
-            return False
-        self.files.append(result)
-        return True
+        """Queue an already handled file behind the batches, so that files are reported in input order."""
+        if self.files:
+            self.files.append(result)
+            return True
+        if self._writing is not None:
+            self._writing[2].append(result)
+            return True
+        return False
 
 
 def ingest(
@@ -318,11 +397,12 @@ def ingest(
 ) -> IngestReport:
     """Ingest files and folders into ``store``. Re-ingesting a file replaces its graphs.
 
-    At scale: parsing runs in ``workers`` processes while this process is the only writer; files not
-    yet in an embedded store are bulk-loaded in small batches (then the store is optimised), files
+    At scale: parsing runs in ``workers`` spawned processes (a calling script needs an
+    ``if __name__ == "__main__":`` guard) while this process is the only writer; files not yet in an
+    embedded store are bulk-loaded in batches by a writer thread (then the store is optimised), files
     already there are replaced one transaction each. With ``skip_unchanged`` a file whose path and
     content hash are already loaded is skipped before it is parsed, so an interrupted ingest resumes
-    where it stopped. Memory stays bounded by a few documents whatever the number of files.
+    where it stopped. Memory stays bounded by a few batches whatever the number of files.
     """
     started = time.monotonic()
     report = IngestReport()
@@ -354,30 +434,37 @@ def ingest(
         if bulk is None or not bulk.follow(result):
             report_file(result)
 
-    for result in _Parser(workers if len(files) > 1 else 1, max_bytes).results(jobs()):
-        report.bytes += _size(result.path)
-        if result.status != "loaded":
-            done(result)
-            continue
-        if skip_unchanged and loaded.get(result.path) == result.content_hash:
-            result.status = "unchanged"  # same content (e.g. a file given twice)
-            done(result)
-        elif bulk is not None and result.path not in loaded:
-            loaded[result.path] = result.content_hash
-            for written in bulk.add(result):
-                report_file(written)
-        else:
-            try:
-                store.replace_source(result.path, result.uploads)
+    try:
+        for result in _Parser(workers if len(files) > 1 else 1, max_bytes).results(jobs()):
+            report.bytes += _size(result.path)
+            if result.status != "loaded":
+                done(result)
+                continue
+            if skip_unchanged and loaded.get(result.path) == result.content_hash:
+                result.status = "unchanged"  # same content (e.g. a file given twice)
+                done(result)
+            elif bulk is not None and result.path not in loaded:
                 loaded[result.path] = result.content_hash
-            except PiagraphError as exc:
-                result.status, result.error = "failed", str(exc)
-            done(result)
-    if bulk is not None:
-        for written in bulk.flush():
-            report_file(written)
-        if bulk.documents >= OPTIMIZE_AFTER_DOCUMENTS:
-            store.optimize()  # type: ignore[attr-defined]
+                for written in bulk.add(result):
+                    report_file(written)
+            else:
+                if bulk is not None:  # one writer at a time, and files reported in input order
+                    for written in bulk.flush():
+                        report_file(written)
+                try:
+                    store.replace_source(result.path, result.uploads)
+                    loaded[result.path] = result.content_hash
+                except PiagraphError as exc:
+                    result.status, result.error = "failed", str(exc)
+                done(result)
+        if bulk is not None:
+            for written in bulk.flush():
+                report_file(written)
+            if bulk.documents >= OPTIMIZE_AFTER_DOCUMENTS:
+                store.optimize()  # type: ignore[attr-defined]
+    finally:
+        if bulk is not None:
+            bulk.close()  # waits for a batch still being written (e.g. after Ctrl-C)
     # Links across documents (council review -> assessment) are rebuilt for the whole store.
     from piagraph.analyse.history import link_reviews
 

@@ -30,7 +30,19 @@ from piagraph.normalize.kinds import match_actor, match_method, match_system
 from piagraph.normalize.text import nfkc
 from piagraph.parse.doctext import DocText
 from piagraph.read.source import DocumentSpan, SourceText
-from piagraph.terms import GRAPH, ID, LAW, RDF_TYPE, RDFS_LABEL, date_literal, iri, literal, pia, segment
+from piagraph.terms import (
+    GRAPH,
+    ID,
+    KINDS,
+    LAW,
+    RDF_TYPE,
+    RDFS_LABEL,
+    date_literal,
+    iri,
+    literal,
+    pia,
+    segment,
+)
 
 Triple = tuple[str, str, str]
 
@@ -150,8 +162,9 @@ class _Builder:
         self.out = DocumentGraph(graph=graph_iri(document.source_file, document.document_index),
                                  subject=self.base)
         self.content_hash = content_hash
-        self._evidence_count = 0
+        self._evidence: dict[tuple[str, int, int, str, str | None], str] = {}
         self._actors: dict[str, str] = {}
+        self._ends: dict[str, tuple[str, str]] = {}  # flow-end node -> (name as printed, kind IRI)
         published = document.fact("published_on") if isinstance(document, Assessment) else None
         self.cited_on = dt.date.fromisoformat(published) if published and _is_iso(published) else None
 
@@ -170,16 +183,21 @@ class _Builder:
             self.add(node, pia(prop), literal(value))
 
     def evidence(self, node: str, ev: Evidence, about: str | None = None) -> None:
-        self._evidence_count += 1
-        e = self.node("evidence", str(self._evidence_count))
+        # Equal evidence (same lines, quote and supported property) is one node that several facts
+        # point to: about a sixth of a document's evidence repeats, and a national store pays per quad.
+        key = (ev.source_file, ev.line_start, ev.line_end, ev.quote, about)
+        e = self._evidence.get(key)
+        if e is None:
+            e = self.node("evidence", str(len(self._evidence) + 1))
+            self._evidence[key] = e
+            self.typed(e, "Evidence")
+            self.add(e, pia("sourceFile"), literal(ev.source_file))
+            self.add(e, pia("lineStart"), literal(ev.line_start))
+            self.add(e, pia("lineEnd"), literal(ev.line_end))
+            self.add(e, pia("quote"), literal(ev.quote))
+            if about:
+                self.add(e, pia("aboutProperty"), pia(about))
         self.add(node, pia("evidence"), e)
-        self.typed(e, "Evidence")
-        self.add(e, pia("sourceFile"), literal(ev.source_file))
-        self.add(e, pia("lineStart"), literal(ev.line_start))
-        self.add(e, pia("lineEnd"), literal(ev.line_end))
-        self.add(e, pia("quote"), literal(ev.quote))
-        if about:
-            self.add(e, pia("aboutProperty"), pia(about))
 
     def fact(self, node: str, prop: str, fact: Fact | None, kind: str = "str") -> None:
         if fact is None:
@@ -264,6 +282,7 @@ def _system_nodes(b: _Builder, assessment: Assessment) -> dict[str, tuple[str, s
         b.typed(node, "System")
         b.add(node, pia("name"), literal(system.name))
         b.add(node, pia("systemKind"), iri(match.iri))
+        b._ends[node] = (system.name, match.iri)
         b.text(node, "function", system.function)
         for label in system.connections:
             b.add(node, pia("connectionLabel"), literal(label))
@@ -299,11 +318,34 @@ def _actor(b: _Builder, systems: dict[str, tuple[str, str]], name: str, evidence
     b.add(node, pia("name"), literal(name))
     if system_match.method != "none" and system_match.key != "other":
         b.add(node, pia("systemKind"), iri(system_match.iri))
+        b._ends[node] = (name, system_match.iri)
     else:
         actor_match = match_actor(name)
         b.add(node, pia("actorKind"), iri(actor_match.iri))
+        b._ends[node] = (name, actor_match.iri)
     b.evidence(node, evidence)
     return node
+
+
+def recipient_group(name: str, kind: str) -> str:
+    """IRI of a recipient as counted across assessments: its canonical kind and its name as printed
+    (the same in every document graph, so that a national count is one index scan)."""
+    kind_path = kind[len(KINDS):] if kind.startswith(KINDS) else segment(kind)
+    return f"{ID}recipient/{kind_path}/{segment(name)}"
+
+
+def _personal_number_recipient(b: _Builder, flow_node: str, recipient: str) -> None:
+    """pia:personalNumberRecipient: the flow carries 個人番号 to this recipient group. Derived data for
+    the nationwide who-receives (queries/who-receives-by-recipient.rq); the facts stay on the flow."""
+    end = b._ends.get(recipient)
+    if end is None:
+        return
+    name, kind = end
+    group = iri(recipient_group(name, kind))
+    b.add(flow_node, pia("personalNumberRecipient"), group)
+    b.typed(group, "RecipientGroup")
+    b.add(group, pia("name"), literal(name))
+    b.add(group, pia("recipientKind"), iri(kind))
 
 
 def _home_system(b: _Builder, assessment: Assessment, systems: dict[str, tuple[str, str]]) -> str | None:
@@ -339,14 +381,19 @@ def _flow(b: _Builder, assessment: Assessment, systems: dict[str, tuple[str, str
     b.add(iri(b.base), pia("hasFlow"), node)
     ends = (("source", flow.source, flow.source_inferred), ("recipient", flow.recipient, flow.recipient_inferred))
     for prop, name, inferred in ends:
+        end = None
         if name:
-            b.add(node, pia(prop), _actor(b, systems, name, flow.evidence))
+            end = _actor(b, systems, name, flow.evidence)
+            b.add(node, pia(prop), end)
             if inferred:
                 b.add(node, pia("inferredActor"), literal(True))
         elif home and (prop, flow.kind) in _HOME_ENDS:
             # 入手 ends at, and 提供/移転/委託 start from, the file's system: inferred, and said so.
+            end = home
             b.add(node, pia(prop), home)
             b.add(node, pia("inferredActor"), literal(True))
+        if end and prop == "recipient" and flow.carries_personal_number:
+            _personal_number_recipient(b, node, end)
     for label in flow.methods:
         b.add(node, pia("method"), iri(match_method(label).iri))
     for label in flow.other_methods:
@@ -563,10 +610,13 @@ def _is_iso(value: str) -> bool:
     return True
 
 
-def document_graph(document: Document, content_hash: str = "", source: SourceText | None = None) -> DocumentGraph:
+def document_graph(document: Document, content_hash: str = "", source: SourceText | None = None,
+                   text: DocText | None = None) -> DocumentGraph:
     """All triples of one parsed document, in its own named graph. With the ``source`` text, change
-    rows whose 変更前の記載 could not be attributed also get the page they are printed on."""
+    rows whose 変更前の記載 could not be attributed also get the page they are printed on (``text``:
+    the document's lines as the parser normalised them, if kept; else they are normalised again)."""
     b = _Builder(document, content_hash, source)
+    b._doctext = text
     me = iri(b.base)
     if isinstance(document, CouncilReview):
         _council(b, document)

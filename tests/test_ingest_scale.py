@@ -108,3 +108,25 @@ def test_a_dead_parser_process_fails_its_file_and_the_others_go_on(tmp_path, mon
     statuses = {os.path.basename(f.path): f.status for f in report.files}
     assert statuses.pop("b_crash.txt") == "failed"
     assert set(statuses.values()) == {"loaded"}
+
+
+def test_batches_written_in_the_background_keep_input_order(tmp_path, monkeypatch):
+    """Batches of one file each, written by the writer thread while the next files are parsed, mixed
+    with files already in the store (replaced one transaction each): reported in input order, and the
+    store ends as if every file had been written one transaction each."""
+    monkeypatch.setattr(ingest_module._BulkWriter.__init__, "__defaults__", (64_000_000, 1))
+    first = copy_samples(tmp_path / "a", keys=("iizuka", "tochigi"))
+    second = copy_samples(tmp_path / "b", keys=("kumagaya", "yokohama", "takatsuki"))
+    with EmbeddedStore(tmp_path / "store") as store:
+        ingest([str(first)], store)
+        order = [str(second / sample_path("kumagaya").name), str(first / sample_path("iizuka").name),
+                 str(second / sample_path("yokohama").name), str(first / sample_path("tochigi").name),
+                 str(second / sample_path("takatsuki").name)]
+        report = ingest(order, store, workers=2)
+        assert [f.path for f in report.files] == [ingest_module.display_path(p) for p in order]
+        assert [f.status for f in report.files] == ["loaded"] * 5
+        got = quads(store, tmp_path / "got.nq")
+    with EmbeddedStore(tmp_path / "one") as one:
+        one.bulk_add = None  # type: ignore[method-assign]
+        ingest(order, one)
+        assert got == quads(one, tmp_path / "one.nq")

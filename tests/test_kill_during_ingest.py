@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -42,6 +43,36 @@ def state(store: EmbeddedStore, source: str) -> list[tuple[str, int]]:
     return [(str(r["h"]), int(r["n"])) for r in rows]
 
 
+def children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc: the parser processes of an ingest)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive_after(pids: list[int], seconds: float) -> list[int]:
+    """The pids still running (not zombies) after waiting up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = []
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                alive.append(pid)
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_points_leaves_old_or_new_version(tmp_path):
     target, texts, expected = versions(tmp_path)
@@ -59,8 +90,11 @@ def test_sigkill_at_random_points_leaves_old_or_new_version(tmp_path):
             [sys.executable, "-m", "piagraph.cli", "ingest", "-q", "--store", str(store_path), *extra, str(target)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.5, 6.0))
+        parsers = children(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        orphans = alive_after(parsers, seconds=10)
+        assert not orphans, f"kill point {point}: parser processes outlived the ingest: {orphans}"
         with EmbeddedStore(store_path, wait=10) as store:  # the store opens after every kill
             found = state(store, str(target))
         assert len(found) == 1, f"kill point {point}: {found}"

@@ -202,6 +202,18 @@ def test_spec_server_basic_auth_tsv_and_atomic_replacement(sparql_server, monkey
         RemoteStore(url).quad_count()
 
 
+def test_a_comment_naming_an_update_keyword_stays_a_query(sparql_server, monkeypatch):
+    # SPARQLWrapper alone would send this as an update (it takes "dropped" in the comment for DROP).
+    url, handler = sparql_server
+    monkeypatch.setattr(handler, "credentials", None)
+    handler.store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o"),
+                              ox.NamedNode("http://x/g")))
+    remote = RemoteStore(url, read_only=True)
+    query = "# rows are dropped or inserted nowhere: DROP, INSERT, CLEAR are words here\n" \
+            "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert [row["o"] for row in remote.select(query).rows] == ["o"]
+
+
 def test_spec_server_gives_the_embedded_rows_for_the_samples(sparql_server, loaded_store, tmp_path):
     url, handler = sparql_server
     handler.store.bulk_load(path=_export(loaded_store, tmp_path), format=ox.RdfFormat.N_QUADS)
@@ -282,6 +294,12 @@ def test_virtuoso_library_functions_work_over_http(virtuoso_loaded, loaded_store
     got = who_receives(remote, municipality="飯塚市")
     assert got.columns == expected.columns and _rows(got, got.columns) == _rows(expected, got.columns)
     assert len(got) > 0
+    from piagraph.analyse.who_receives import who_receives_by_recipient
+
+    for municipality in ("飯塚市", None):
+        expected = who_receives_by_recipient(loaded_store, municipality=municipality)
+        got = who_receives_by_recipient(remote, municipality=municipality)
+        assert _rows(got, got.columns) == _rows(expected, got.columns) and len(got) > 0
 
 
 @pytest.mark.virtuoso

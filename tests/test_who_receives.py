@@ -19,6 +19,7 @@ from piagraph.analyse.who_receives import (
     unknown_kind_names,
     unknown_kinds_warning,
     who_receives,
+    who_receives_by_recipient,
 )
 from piagraph.cli import main
 from piagraph.errors import QueryError
@@ -106,10 +107,48 @@ def test_filters_by_municipality_and_by_recipient_name_or_kind(loaded_store):
     assert "日本コンピューター株式会社" in {r["recipient"] for r in by_kind.rows}
 
 
+def test_by_recipient_counts_iizuka_from_the_document(loaded_store):
+    # 000 lines 642-664 / 612-625: 提供先1 市区町村長 and 提供先2 都道府県知事, each one flow carrying 個人番号.
+    rows = who_receives_by_recipient(loaded_store, municipality="飯塚市").rows
+    assert [(r["recipientKind"], r["recipient"], r["flows"], r["assessments"], r["municipalities"])
+            for r in rows] == [("市区町村長", "市区町村長", 1, 1, 1), ("都道府県知事", "都道府県知事", 1, 1, 1)]
+    governors = who_receives_by_recipient(loaded_store, municipality="飯塚市", recipient="都道府県").rows
+    assert [r["recipient"] for r in governors] == ["都道府県知事"]
+
+
+def test_by_recipient_agrees_with_the_flow_by_flow_answer(loaded_store):
+    """The aggregate path (pia:personalNumberRecipient, written at ingest) against who-receives.rq,
+    which reads every flow's recipient: the same flows, assessments and municipalities per recipient."""
+    expected: dict[tuple[str, str], list[set[str]]] = {}
+    for row in who_receives(loaded_store).rows:
+        if row.get("recipient") is None:
+            continue
+        entry = expected.setdefault((str(row["recipientKind"]), str(row["recipient"])), [set(), set(), set()])
+        entry[0].add(str(row["flow"]))
+        entry[1].add(str(row["assessmentIri"]))
+        entry[2].add(str(row["municipality"]))
+    got = {(str(r["recipientKind"]), str(r["recipient"])): [r["flows"], r["assessments"], r["municipalities"]]
+           for r in who_receives_by_recipient(loaded_store).rows}
+    assert got == {key: [len(flows), len(docs), len(places)] for key, (flows, docs, places) in expected.items()}
+    assert len(got) >= 10  # the five samples name many recipients
+
+
+def test_by_recipient_cli_refuses_all_flows(loaded_store_path):
+    runner = CliRunner()
+    out = runner.invoke(main, ["who-receives", "--store", loaded_store_path, "--by-recipient",
+                               "--municipality", "飯塚市", "--format", "csv"])
+    assert out.exit_code == 0, out.output
+    assert [r["recipient"] for r in csv.DictReader(io.StringIO(out.output))] == ["市区町村長", "都道府県知事"]
+    refused = runner.invoke(main, ["who-receives", "--store", loaded_store_path, "--by-recipient", "--all"])
+    assert refused.exit_code == 2 and "--by-recipient" in refused.output
+
+
 def test_hostile_filter_values_match_nothing(loaded_store):
     for hostile in ['飯塚市" } UNION { ?s ?p ?o } #', "') } #", "\\"]:
         assert who_receives(loaded_store, municipality=hostile).rows == []
         assert who_receives(loaded_store, recipient=hostile).rows == []
+        assert who_receives_by_recipient(loaded_store, municipality=hostile).rows == []
+        assert who_receives_by_recipient(loaded_store, recipient=hostile).rows == []
 
 
 def test_item_choices():

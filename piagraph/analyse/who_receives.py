@@ -14,8 +14,13 @@ from collections.abc import Iterable
 
 from piagraph.errors import QueryError
 from piagraph.queries import bind, load_query
-from piagraph.select import Selection, find_assessments
-from piagraph.store.base import ResultTable, Store, graphs_of_municipalities, graphs_of_subjects
+from piagraph.store.base import (
+    VOCABULARY_GRAPH,
+    ResultTable,
+    Store,
+    documents_of_municipalities,
+    graphs_of_subjects,
+)
 from piagraph.terms import KINDS, PIA, iri, literal
 
 #: --item values: what a flow must carry to be listed. 特定個人情報 = every flow of the assessed files.
@@ -43,15 +48,34 @@ def who_receives(store: Store, municipality: str | None = None, recipient: str |
     if all_flows:
         params["all"] = True
     text = bind(load_query("who-receives"), params)
+    if not all_flows:
+        text = text.replace("#@carries", "?flow pia:carriesPersonalNumber true .", 1)
     graphs = None
     if assessment:
         graphs = graphs_of_subjects(store, [assessment])
     elif municipality:
         # Start from the municipality's assessments (IRIs checked by ``iri``), in their graphs only:
         # the answer then costs the same in a national store as in a small one.
-        graphs = graphs_of_municipalities(store, [municipality])
-        iris = " ".join(iri(str(r["assessment"])) for r in find_assessments(store, Selection(municipality)))
+        # One round trip finds both: the graphs restrict the query, the IRIs seed it.
+        documents = documents_of_municipalities(store, [municipality])
+        graphs = [*sorted({graph for graph, _ in documents}), VOCABULARY_GRAPH]
+        iris = " ".join(iri(subject) for _, subject in documents)
         text = text.replace("#@assessments", f"VALUES ?assessment_ {{ {iris} }}", 1)
+    return store.select(text, graphs=graphs)
+
+
+def who_receives_by_recipient(store: Store, municipality: str | None = None,
+                              recipient: str | None = None) -> ResultTable:
+    """Who receives 個人番号, one row per recipient (kind, name as printed) with the number of flows,
+    assessments and municipalities: queries/who-receives-by-recipient.rq, built for a national store.
+
+    With ``municipality`` only that municipality's graphs are read (the answer does not grow with the
+    store); the query's own FILTER gives the same rows on any backend."""
+    text = bind(load_query("who-receives-by-recipient"), {"municipality": municipality, "recipient": recipient})
+    graphs = None
+    if municipality:
+        documents = documents_of_municipalities(store, [municipality])
+        graphs = [*sorted({graph for graph, _ in documents}), VOCABULARY_GRAPH]
     return store.select(text, graphs=graphs)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
 
 # NFKC would turn ① into "1" and Ⅱ into "II": keep those, the form's labels depend on them.
 _PROTECTED = {chr(c) for c in range(0x2460, 0x2474)} | {chr(c) for c in range(0x2160, 0x216C)}
@@ -19,9 +19,39 @@ ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "Ⅵ": 6, "Ⅶ": 7, "
 _PROTECTED_RUN = re.compile("([%s]+)" % "".join(sorted(_PROTECTED)))
 
 
-@lru_cache(maxsize=65536)
-def nfkc(text: str) -> str:
-    """NFKC except for circled numbers and Roman numerals, plus ○/〇 and dash variants unified."""
+# The normalisers' results are cached, within bounds: a process parsing thousands of documents must
+# stay small. A cache hit is a plain dict lookup, in C (the normalisers run for every line, cell and
+# box, several times each: a Python wrapper frame per call cost more than the lookup). When the
+# entries hold more than _BUDGET characters (keys and values) they become the previous generation:
+# the texts asked for again are taken back from it, the rest dropped at the next turn, so the lines of
+# the form that recur in every document stay cached.
+_BUDGET = 600_000
+
+
+class _Memo(dict[str, str]):
+    """``func``'s results by text, bounded as described above; look up with ``__getitem__``."""
+
+    def __init__(self, func: Callable[[str], str]) -> None:
+        super().__init__()
+        self.func = func
+        self.previous: dict[str, str] = {}
+        self.held = 0  # characters in the current generation
+
+    def __missing__(self, text: str) -> str:
+        result = self.previous.get(text)
+        if result is None:
+            result = self.func(text)
+        size = len(text) + len(result)
+        self.held += size
+        if self.held > _BUDGET:
+            self.previous = dict(self)
+            self.clear()
+            self.held = size
+        self[text] = result
+        return result
+
+
+def _nfkc(text: str) -> str:
     if text.isascii():
         return text
     if not unicodedata.is_normalized("NFKC", text):  # most lines are; a normalised text has no ① or Ⅰ
@@ -36,16 +66,24 @@ def nfkc(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=65536)
-def norm(text: str) -> str:
-    """nfkc, white space collapsed to one ASCII space, stripped."""
+# NFKC except for circled numbers and Roman numerals, plus ○/〇 and dash variants unified.
+nfkc: Callable[[str], str] = _Memo(_nfkc).__getitem__
+
+
+def _norm(text: str) -> str:
     return _SPACES.sub(" ", nfkc(text)).strip()
 
 
-@lru_cache(maxsize=65536)
-def squash(text: str) -> str:
-    """nfkc with no white space at all: for matching labels that PDF extraction spaced out."""
+# nfkc, white space collapsed to one ASCII space, stripped.
+norm: Callable[[str], str] = _Memo(_norm).__getitem__
+
+
+def _squash(text: str) -> str:
     return _SPACES.sub("", nfkc(text)).strip()
+
+
+# nfkc with no white space at all: for matching labels that PDF extraction spaced out.
+squash: Callable[[str], str] = _Memo(_squash).__getitem__
 
 
 def circled_number(ch: str) -> int | None:
@@ -55,12 +93,13 @@ def circled_number(ch: str) -> int | None:
 
 
 _TAGS = re.compile(r"<[^>]{0,400}>")
+_BREAKS = re.compile(r"</?(p|li|br|tr|ol|ul)[^>]{0,200}>", flags=re.I)
 
 
 def strip_html(text: str) -> str:
     """Drop HTML tags of table-layout cells; list items and paragraphs become separate lines."""
-    text = re.sub(r"</?(p|li|br|tr|ol|ul)[^>]{0,200}>", "\n", text, flags=re.I)
-    text = _TAGS.sub("", text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&nbsp;", " ")
-    lines = [norm(line) for line in text.split("\n")]
-    return "\n".join(line for line in lines if line)
+    if "<" in text or "&" in text:  # most cells hold neither tags nor entities
+        text = _BREAKS.sub("\n", text)
+        text = _TAGS.sub("", text)
+        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&nbsp;", " ")
+    return "\n".join(filter(None, map(norm, text.split("\n"))))  # the non-empty lines, normalised

@@ -50,11 +50,24 @@ class ParseResult:
     source: SourceText
     documents: list[Document] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    # The normalised lines each document was parsed from (parallel to ``documents``), for the RDF
+    # builder's page context: normalising a document's lines again would cost a tenth of its parse.
+    texts: list[DocText] = field(default_factory=list)
 
 
-def parse_span(span: DocumentSpan) -> Document:
-    """Parse one document span with the section parsers of its family."""
-    doc = DocText(span)
+def parse_span(span: DocumentSpan, doc: DocText | None = None) -> Document:
+    """Parse one document span with the section parsers of its family (``doc``: its lines, when the
+    caller keeps them)."""
+    doc = doc or DocText(span)
+    try:
+        return _parse_doc(doc, span)
+    finally:
+        # The memo holds objects that point back at the document (the Form): without this cycle the
+        # document's thousands of objects are freed at once, not left to a full cyclic collection.
+        doc.memo.clear()
+
+
+def _parse_doc(doc: DocText, span: DocumentSpan) -> Document:
     if span.family in ("answer", "consultation"):
         review = CouncilReview(span.source.path, span.index, span.line_start, span.line_end,
                                doc_type="答申" if span.family == "answer" else "諮問")
@@ -82,7 +95,9 @@ def parse_source(source: SourceText) -> ParseResult:
         )
     result = ParseResult(source)
     for span in spans:
-        document = parse_span(span)
+        text = DocText(span)
+        document = parse_span(span, text)
         result.documents.append(document)
+        result.texts.append(text)
         result.warnings.extend(document.warnings)
     return result

@@ -59,6 +59,8 @@ _BULLET = re.compile(r"^[・<＜【※(（\[「]")
 _REFERENCE = re.compile(r"^(「|同上|全般|全体|別紙|別添)")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _EVALUATION_PART = re.compile(r"^(Ⅴ|Ⅵ|V|VI)評価実施手続$")
+_BEFORE_LABEL = re.compile("変更前の記載")
+_WHITE = re.compile(r"\s+")
 _ITEM_COLUMN = 16  # an item cell wraps at about this many characters (the 項目 column is narrow)
 
 
@@ -96,8 +98,12 @@ def _timing(text: str | None) -> str | None:
 # -- table layout -------------------------------------------------------------------------------
 
 def _is_table_header(line: Line) -> bool:
-    cells = [squash_cell for squash_cell in (re.sub(r"\s+", "", cell) for cell in line.cells) if squash_cell]
-    return len(cells) >= 4 and cells[0] == "変更日" and "変更前の記載" in cells and "変更後の記載" in cells
+    squashed = (_WHITE.sub("", cell) for cell in line.cells)
+    first = next((cell for cell in squashed if cell), None)
+    if first != "変更日":
+        return False  # every row before the header is tested: leave its other cells alone
+    cells = [first, *(cell for cell in squashed if cell)]
+    return len(cells) >= 4 and "変更前の記載" in cells and "変更後の記載" in cells
 
 
 def _table_changes(doc: DocText) -> list[Change]:
@@ -218,8 +224,10 @@ def _date_only(text: str) -> tuple[dt.date, str] | None:
     return None
 
 
-def _marker(line: Line) -> _Marker | None:
-    tokens = _tokens(line)
+def _marker(line: Line, tokens: list[str] | None = None) -> _Marker | None:
+    """The 事前/事後 marker on ``line`` (``tokens``: its _tokens, when already at hand)."""
+    if tokens is None:
+        tokens = _tokens(line)
     for i, token in enumerate(tokens):
         if _TIMING.match(token) or (_TIMING_DATE.match(token) and _date_only(token[2:])):
             return _Marker(line.number, tokens[:i], token[:2], tokens[i + 1 :])
@@ -288,8 +296,8 @@ def _read_box(block: list[Line], page: _Page) -> None:
     pending_date: tuple[dt.date, str, int] | None = None
     loose = False
     for i, line in enumerate(lines):
-        marker = _marker(line)
         tokens = _tokens(line)
+        marker = _marker(line, tokens)
         first_date = _date_only(tokens[0]) if tokens else None
         second_is_date = len(tokens) > 1 and _date_only(tokens[1]) is not None
         if marker is not None:
@@ -371,7 +379,7 @@ def _trailing_date(text: str) -> tuple[dt.date, str] | None:
 def _region(doc: DocText) -> list[tuple[int, int]]:
     """The pages of the 変更箇所 table: from the page of its first header row to the last page that
     still has a header row, a date or a 事前/事後 marker."""
-    headers = [line for line in doc.lines if _is_header_line(line) and "変更前の記載" in line.squashed]
+    headers = [line for line, _ in doc.find(_BEFORE_LABEL, squashed=True) if _is_header_line(line)]
     if not headers:
         return []
     first = headers[0].number
@@ -497,9 +505,8 @@ def _pdf_changes(doc: DocText) -> list[Change]:
     changes: list[Change] = []
     for first, last in _region(doc):
         page = _Page(first, last)
-        for block in doc.blocks:
-            if first <= block[0].number <= last:
-                _read_box(block, page)
+        for block in doc.blocks_from(first, last):
+            _read_box(block, page)
         changes.extend(_page_changes(doc, page))
     return changes
 

@@ -164,11 +164,19 @@ def bracket_choice(text: str, choices: Sequence[str]) -> str | None:
     """The chosen answer of a ＜選択肢＞ question: ``[ 十分である ]``, ``[十分である]`` or a line that is
     exactly one of ``choices`` (not the numbered list entry ``2) 十分である``)."""
     squashed = squash(text)
-    keys = sorted(((squash(c), c) for c in choices), key=lambda pair: len(pair[0]), reverse=True)
-    for key, choice in keys:
-        if f"[{key}]" in squashed or squashed == f"[{key}" or squashed.startswith(f"[{key}]"):
+    keys = _bracket_keys(tuple(choices))
+    for _key, opened, closed, choice in keys:
+        if closed in squashed or squashed == opened:
             return choice
-    for key, choice in keys:
-        if squashed == key or squashed == f"[{key}" or squashed.endswith(f"[{key}"):
+    for key, opened, _closed, choice in keys:
+        if squashed in (key, opened) or squashed.endswith(opened):
             return choice
     return None
+
+
+@lru_cache(maxsize=64)
+def _bracket_keys(choices: tuple[str, ...]) -> tuple[tuple[str, str, str, str], ...]:
+    """(squashed choice, 「[choice」, 「[choice]」, choice), longest first: built once per choice list,
+    not for each of the many texts bracket_choice reads against it."""
+    keys = sorted(((squash(c), c) for c in choices), key=lambda pair: len(pair[0]), reverse=True)
+    return tuple((key, f"[{key}", f"[{key}]", choice) for key, choice in keys)

@@ -31,6 +31,7 @@ _PHONE_LABEL = re.compile(r"(電話番号|電話|TEL|Tel)\s*[:：]?\s*", re.I)
 _ANY_LABEL = re.compile(r"[①-⑳]|請求先|連絡先|公表場所|特記事項")
 _DASH = {"-", "－", "―", "—", "‐", "ー", ""}
 
+_NUMBERED_CHOICE_END = re.compile(r"\d\)$")  # 「2)」 of a choice list just before a choice
 _THRESHOLD = re.compile(
     r"(基礎項目評価及び全項目評価の実施が義務付けられる|基礎項目評価及び重点項目評価の実施が義務付けられる"
     r"|基礎項目評価の実施が義務付けられる|特定個人情報保護評価の実施が義務付けられない)"
@@ -237,11 +238,11 @@ def _fact(assessment: Assessment, key: str, value: str, evidence_lines: tuple[in
 
 def _threshold(doc: DocText, assessment: Assessment, end: int | None) -> None:
     found: list[tuple[Line, str]] = []
-    for line in doc.lines:
+    for line, _ in doc.find(_THRESHOLD, squashed=True):
         if end is not None and line.number >= end:
             break
         for match in _THRESHOLD.finditer(line.squashed):
-            if re.search(r"\d\)$", line.squashed[max(0, match.start() - 2) : match.start()]):
+            if _NUMBERED_CHOICE_END.search(line.squashed[max(0, match.start() - 2) : match.start()]):
                 continue  # a numbered entry of the choice list
             if "選択した" in line.squashed:
                 continue
@@ -256,7 +257,7 @@ def _threshold(doc: DocText, assessment: Assessment, end: int | None) -> None:
 
 
 def _orphans(doc: DocText, lo: int, hi: int, pattern: re.Pattern[str]) -> list[list[Line]]:
-    return [b for b in doc.blocks if lo <= b[0].number <= hi and not _ANY_LABEL.search(b[0].text)
+    return [b for b in doc.blocks_from(lo, hi) if not _ANY_LABEL.search(b[0].text)
             and not _HEADING.search(b[0].squashed) and pattern.search("".join(ln.squashed for ln in b))]
 
 
@@ -310,7 +311,7 @@ def _procedures(doc: DocText, assessment: Assessment, end: int | None) -> None:
     review_date = None
     all_dates = [b[0].squashed for b in doc.blocks if len(b) == 1 and _DATE_ONLY.match(b[0].squashed)]
     # A date printed in several boxes is a 変更箇所 変更日, not the review's date.
-    date_boxes = [b for b in doc.blocks if lo <= b[0].number <= hi and len(b) == 1
+    date_boxes = [b for b in doc.blocks_from(lo, hi) if len(b) == 1
                   and _DATE_ONLY.match(b[0].squashed) and all_dates.count(b[0].squashed) == 1]
     bare_dates = [ln for ln, v in dates if v is None]
     if review_line is not None and date_boxes and bare_dates:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from piagraph.model import Evidence, ParseWarning
@@ -20,20 +21,42 @@ from piagraph.parse.linescan import LineScan
 from piagraph.read.source import DocumentSpan
 
 MAX_QUOTE = 400
+_TEXT = attrgetter("text")
+_RUNS = re.compile(rb"\x01+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Line:
     number: int  # 1-based line number in the source file
     raw: str
     text: str  # norm(): NFKC, one space between words
     squashed: str  # no white space at all
+    _cells: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
-    @cached_property
+    def __init__(self, number: int, raw: str, text: str, squashed: str) -> None:
+        # Slots set through their descriptors: a frozen dataclass's generated __init__ goes through
+        # object.__setattr__ per field, slower, and a document has thousands of lines.
+        _SET_NUMBER(self, number)
+        _SET_RAW(self, raw)
+        _SET_TEXT(self, text)
+        _SET_SQUASHED(self, squashed)
+        _SET_CELLS(self, None)
+
+    @property
     def cells(self) -> list[str]:
-        """Tab-separated cells, HTML stripped and normalised (table layout); computed once per line
-        (cached_property writes the instance dict directly, which a frozen dataclass allows)."""
-        return [strip_html(cell) for cell in self.raw.split("\t")]
+        """Tab-separated cells, HTML stripped and normalised (table layout); computed once per line."""
+        cells = self._cells
+        if cells is None:
+            cells = [strip_html(cell) for cell in self.raw.split("\t")]
+            _SET_CELLS(self, cells)
+        return cells
+
+
+_SET_NUMBER = Line.number.__set__  # type: ignore[attr-defined]
+_SET_RAW = Line.raw.__set__  # type: ignore[attr-defined]
+_SET_TEXT = Line.text.__set__  # type: ignore[attr-defined]
+_SET_SQUASHED = Line.squashed.__set__  # type: ignore[attr-defined]
+_SET_CELLS = Line._cells.__set__  # type: ignore[attr-defined]
 
 
 class DocText:
@@ -44,8 +67,10 @@ class DocText:
         self.source_file = span.source.path
         self.layout = span.source.layout
         # squash(raw) is norm(raw) without its single spaces (norm collapses every run squash removes).
+        raws = span.raw_lines()
+        numbers = range(span.line_start, span.line_end + 1)
         self.lines = [Line(n, raw, text, text.replace(" ", ""))
-                      for n, raw in span.numbered_lines() for text in (norm(raw),)]
+                      for n, raw, text in zip(numbers, raws, map(norm, raws), strict=True)]
         self._numbers = [line.number for line in self.lines]  # ascending: bisect finds spans
         self.warnings: list[ParseWarning] = []
         # Whole-document hits of each pattern: parsers ask for the same labels over and over, with
@@ -126,38 +151,21 @@ class DocText:
     @cached_property
     def blocks(self) -> list[list[Line]]:
         """Runs of non-empty lines separated by empty lines (a PDF text box or a few)."""
-        blocks: list[list[Line]] = []
-        current: list[Line] = []
-        for line in self.lines:
-            if line.text:
-                current.append(line)
-            elif current:
-                blocks.append(current)
-                current = []
-        if current:
-            blocks.append(current)
-        return blocks
+        # One byte per line, 1 where it has text, and its runs of 1 found by a regex: C all the way.
+        filled = bytes(map(bool, map(_TEXT, self.lines)))
+        return [self.lines[run.start() : run.end()] for run in _RUNS.finditer(filled)]
 
     @cached_property
     def pages(self) -> list[tuple[int, int]]:
         """(first line, last line) of each page: pages are separated by >= 3 empty lines."""
+        # The empty lines between two blocks are those between their last and first lines.
         pages: list[tuple[int, int]] = []
-        start: int | None = None
-        blank_run = 0
-        last_text = None
-        for line in self.lines:
-            if not line.text:
-                blank_run += 1
-                continue
-            if start is None:
-                start = line.number
-            elif blank_run >= 3 and last_text is not None:
-                pages.append((start, last_text))
-                start = line.number
-            blank_run = 0
-            last_text = line.number
-        if start is not None and last_text is not None:
-            pages.append((start, last_text))
+        for block in self.blocks:
+            first, last = block[0].number, block[-1].number
+            if pages and first - pages[-1][1] - 1 < 3:
+                pages[-1] = (pages[-1][0], last)
+            else:
+                pages.append((first, last))
         return pages
 
     @cached_property
@@ -175,12 +183,18 @@ class DocText:
         return self.pages[i] if i >= 0 else (self.first_line, self.last_line)
 
     @cached_property
-    def _block_by_line(self) -> dict[int, list[Line]]:
-        return {line.number: block for block in self.blocks for line in block}
+    def _block_firsts(self) -> list[int]:
+        return [block[0].number for block in self.blocks]
+
+    def blocks_from(self, first: int, last: int) -> list[list[Line]]:
+        """The blocks whose first line lies in [first, last]."""
+        firsts = self._block_firsts
+        return self.blocks[bisect_left(firsts, first) : bisect_right(firsts, last)]
 
     def block_of(self, number: int) -> list[Line]:
         """The block holding line ``number`` ([] for an empty line or outside the document)."""
-        return self._block_by_line.get(number, [])
+        i = bisect_right(self._block_firsts, number) - 1
+        return self.blocks[i] if i >= 0 and number <= self.blocks[i][-1].number else []
 
     def section(self, heading: str | re.Pattern[str], *ends: str | re.Pattern[str]) -> tuple[int, int] | None:
         """Lines from the first line matching ``heading`` (squashed) to before the first of ``ends``

@@ -33,6 +33,10 @@ CHANGELOG_HEADING = re.compile(r"^(?:\(別添\d\))?変更箇所$")
 PART3_HEADING = re.compile(r"^(?:Ⅲ|III)(?:特定個人情報ファイルの取扱いプロセスにおける)?リスク対策")
 CHOICE_ENTRY = re.compile(r"^\d+\s*\)\s*\S")  # 「1) 実施する」 of a ＜選択肢＞ list (after NFKC)
 MARKS = re.compile(r"\[\s*(?:○)?\s*\]|<input|\[\s*○|○\s*\]|^\s*[\[\]○]|[□■]")
+_PART_HEADING = re.compile(rf"^{ROMAN}[^A-Za-z0-9.,、]")
+_NUMBERED_HEADING = re.compile(r"^\d+\.\D")
+_OPEN_LOST = re.compile(r"(^|[^\[\s]\s*)○\s*\]")  # 「○ ]」: a checked box whose 「[」 was lost
+_LABEL_RESIDUE = re.compile(r"^[\s※:：]+")
 DEPARTMENT_END = re.compile(r"(?:課|室|係|部|局|センター|チーム|所|担当|班|課長)$")
 
 COUNT_BANDS = ("1万人未満", "1万人以上10万人未満", "10万人以上100万人未満", "100万人以上1,000万人未満",
@@ -75,8 +79,8 @@ class Form:
     def _build(cls, doc: DocText) -> Form:
         form = cls(doc, limit=doc.last_line + 1)
         form.toc = _toc_lines(doc)
-        for line in doc.lines:
-            if line.number not in form.toc and CHANGELOG_HEADING.search(line.squashed):
+        for line, _ in doc.find(CHANGELOG_HEADING, squashed=True):
+            if line.number not in form.toc:
                 # The change log starts on the heading's page (its boxes come in any order). When the
                 # page breaks were lost that "page" also holds the form itself: cut after it instead.
                 first, last = doc.page_of(line.number)
@@ -102,7 +106,8 @@ class Form:
 
     @cached_property
     def _usable(self) -> list[Line]:
-        return [line for line in self.doc.lines if self.usable(line)]
+        toc, limit = self.toc, self.limit  # usable() inlined: it runs for every line
+        return [line for line in self.doc.lines if line.text and line.number not in toc and line.number < limit]
 
     def find(self, pattern: str | re.Pattern[str], start: int | None = None,
              end: int | None = None) -> list[Line]:
@@ -189,7 +194,7 @@ def _toc_lines(doc: DocText) -> set[int]:
     if hit is None:
         return listed
     first, last = doc.page_of(hit[0].number)
-    page_blocks = [b for b in doc.blocks if first <= b[0].number <= last]
+    page_blocks = doc.blocks_from(first, last)
 
     def heading_only(block: list[Line]) -> bool:
         return all(TOC_ENTRY.search(line.squashed) for line in block)
@@ -229,7 +234,7 @@ def cut_after(line: Line, label: re.Pattern[str]) -> str | None:
 
 def clean(text: str) -> str:
     """Drop the 「※」 of required fields and separators left between a label and its value."""
-    text = re.sub(r"^[\s※:：]+", "", text)
+    text = _LABEL_RESIDUE.sub("", text)
     return text.strip()
 
 
@@ -250,8 +255,8 @@ def label_box(line: Line) -> bool:
 
 def is_heading(line: Line) -> bool:
     """A part heading 「Ⅰ 基本情報」 or a numbered item heading 「 １．特定個人情報ファイル名」."""
-    return bool(re.search(rf"^{ROMAN}[^A-Za-z0-9.,、]", line.squashed)) or (
-        label_box(line) and bool(re.search(r"^\d+\.\D", line.squashed)))
+    return bool(_PART_HEADING.search(line.squashed)) or (
+        label_box(line) and bool(_NUMBERED_HEADING.search(line.squashed)))
 
 
 def inline_value(form: Form, line: Line, label: re.Pattern[str]) -> Value | None:
@@ -425,7 +430,7 @@ def checked_boxes(lines: Iterable[Line], vocabulary: Sequence[str]) -> tuple[Che
     result = CheckResult()
     where: dict[str, Line] = {}
     for line in lines:
-        text = re.sub(r"(^|[^\[\s]\s*)○\s*\]", r"\1[ ○ ]", line.text)
+        text = _OPEN_LOST.sub(r"\1[ ○ ]", line.text)
         one = read_checkboxes([text], vocabulary)
         for label in one.checked:
             if label not in result.checked:
@@ -496,6 +501,7 @@ def strip_parens(text: str) -> str:
 
 # -- file names -----------------------------------------------------------------------------------
 
+_NAME_SEPARATOR = re.compile(r"[、,]|\s{1,}")
 ENUMERATOR = re.compile(r"\(\d+\)|(?<![^\s、,])\d+[.)]\s*|[①-⑳]")
 _NOT_NAMES = frozenset(squash(x) for x in FILE_TYPES) | {"表計算ファイル等"}
 
@@ -504,7 +510,7 @@ def split_file_names(text: str) -> list[str] | None:
     """「(1) 予防接種対象者関係情報ファイル (2) 統合番号連携ファイル」 -> the names; None when the
     text is not purely a list of file names."""
     text = nfkc(text)
-    pieces = [p.strip() for p in re.split(r"[、,]|\s{1,}", ENUMERATOR.sub(" ", text)) if p.strip()]
+    pieces = [p.strip() for p in _NAME_SEPARATOR.split(ENUMERATOR.sub(" ", text)) if p.strip()]
     names: list[str] = []
     for piece in pieces:
         if not piece.endswith("ファイル") or not 5 <= len(piece) <= 40 or squash(piece) in _NOT_NAMES:

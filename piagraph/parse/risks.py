@@ -14,10 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import attrgetter
 
 from piagraph.model import Assessment, Fact, Incident, Risk
 from piagraph.normalize.text import squash
 from piagraph.parse.doctext import DocText
+from piagraph.parse.linescan import LineScan
 
 RATINGS = ("特に力を入れている", "十分である", "課題が残されている")
 INCIDENT_CHOICES = ("発生あり", "発生なし")
@@ -31,6 +34,8 @@ _QUESTION = re.compile(r"対策は十分か")
 # Where the text before a question stops being its risk name: brackets, labels, other answers.
 _PREFIX_CUT = re.compile(r"[\[\]>|。]|内容|[-－―—‐]|十分か|\d\)|" + "|".join((*RATINGS, *INCIDENT_CHOICES)))
 _INCIDENT_Q = re.compile(r"重大事故が発生したか")
+_NUMBERED_CHOICE_END = re.compile(r"\d\)$")  # 「2)」 of a choice list just before a choice
+_CIRCLED_START = re.compile(r"^[①-⑳]")
 _RISK_HEADING = re.compile(r"^\s*リスク\s*(\d{0,2})\s*[:：]\s*(\S.*)$")
 _SECTION_TITLES = (
     "特定個人情報の入手",
@@ -118,34 +123,42 @@ def same_page(doc: DocText, a: int, b: int) -> bool:
 
 
 # -- finding the pieces ---------------------------------------------------------------------------
-def _units(doc: DocText, end: int | None) -> list[tuple[str, list[tuple[int, int]]]]:
+SearchUnit = tuple[str, list[tuple[int, int]]]  # a text and its (offset, line number) marks
+
+
+def _units(doc: DocText, end: int | None, pattern: re.Pattern[str]) -> list[SearchUnit]:
     """Texts to search, with (offset, line number) marks: a PDF block joined without separators
     (words wrap across lines), or a table row with its cells joined by ``|`` (built once per
-    document: questions, answers and incidents are all looked for in them)."""
-    cached: dict[int | None, list[tuple[str, list[tuple[int, int]]]]] = doc.memo.setdefault("risks.units", {})
+    document: questions, answers and incidents are all looked for in them). Only the units that
+    may hold a match of ``pattern`` are returned (in order): the others could yield nothing."""
+    cached: dict[int | None, tuple[list[SearchUnit], LineScan]] = doc.memo.setdefault("risks.units", {})
     if end not in cached:
-        cached[end] = list(_make_units(doc, end))
-    return cached[end]
+        units = list(_make_units(doc, end))
+        cached[end] = units, LineScan([text for text, _ in units])
+    units, scan = cached[end]
+    return [units[index] for index in scan.candidates(pattern)]
 
 
-def _make_units(doc: DocText, end: int | None) -> Iterable[tuple[str, list[tuple[int, int]]]]:
+_SQUASHED = attrgetter("squashed")
+_NUMBER = attrgetter("number")
+
+
+def _make_units(doc: DocText, end: int | None) -> Iterable[SearchUnit]:
     if doc.layout == "table":
         for line in doc.lines:
             if end is not None and line.number >= end:
                 break
             if line.text:
-                yield "|".join(squash(c) for c in line.cells), [(0, line.number)]
+                yield "|".join(map(squash, line.cells)), [(0, line.number)]
         return
     for block in doc.blocks:
         if end is not None and block[0].number >= end:
             break
-        text, marks = "", []
-        for line in block:
-            if end is not None and line.number >= end:
-                break
-            marks.append((len(text), line.number))
-            text += line.squashed
-        yield text, marks
+        if end is not None and block[-1].number >= end:
+            block = [line for line in block if line.number < end]
+        texts = list(map(_SQUASHED, block))  # maps, not generators: this runs for every block
+        offsets = accumulate(map(len, texts[:-1]), initial=0)
+        yield "".join(texts), list(zip(offsets, map(_NUMBER, block), strict=True))
 
 
 def _line_at(marks: list[tuple[int, int]], offset: int) -> int:
@@ -181,11 +194,11 @@ def find_answers(doc: DocText, choices: Sequence[str], end: int | None) -> list[
     hits = []
     alternatives = "|".join(map(re.escape, sorted(choices, key=len, reverse=True)))
     pattern = re.compile(alternatives)
-    for text, marks in _units(doc, end):
+    for text, marks in _units(doc, end, pattern):
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - 2) : match.start()]
             after = text[match.end() : match.end() + 1]
-            if re.search(r"\d\)$", before):
+            if _NUMBERED_CHOICE_END.search(before):
                 continue
             bracketed = before.endswith(("[", "]")) or after == "]"
             if not bracketed and not _whole_line(text, marks, match.start(), match.end()):
@@ -200,12 +213,12 @@ def find_questions(doc: DocText, pattern: re.Pattern[str], end: int | None) -> l
     """Rating questions; ``value`` holds the risk name when the question carries it
     (基礎: 「目的外の入手が行われるリスクへの対策は十分か」)."""
     hits = []
-    for text, marks in _units(doc, end):
+    for text, marks in _units(doc, end, pattern):
         for match in pattern.finditer(text):
             prefix = re.split(_PREFIX_CUT, text[: match.start()])[-1]
             start_offset = match.start() - len(prefix)
             name = prefix[:-2] if prefix.endswith("への") else prefix
-            name = re.sub(r"^[①-⑳]", "", name)
+            name = _CIRCLED_START.sub("", name)
             if name in ("リスク", "") or pattern is not _QUESTION:
                 name = ""
             following = text[match.end() : match.end() + 3]

@@ -24,8 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from itertools import permutations
+from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter
 from typing import TypeVar
 
 from piagraph.model import Assessment, Evidence, Fact, PersonalInfoFile
@@ -124,9 +125,12 @@ _III_HEAD = re.compile(r"^(Ⅲ|III).{0,40}リスク対策")
 _FILE_NAME_LABEL = re.compile(r"^(?:[1１][.．]?)?特定個人情報ファイル名")
 _CHANGELOG_HEADER = re.compile(r"変更前の記載.*変更後の記載|変更日.*項目.*変更前")
 _ITEM_PATH = re.compile(r"^(Ⅱ|Ⅲ|II|III)[^\s]*特定個人情報ファイルの")
-_MARKS = re.compile(r"[\[\]□■]|<input|＜選択肢＞|<選択肢>")
+_MARKS = re.compile(r"[\[\]□■]|<input|＜選択肢＞|<選択肢>")  # has_marks() tests the same literals
 _CHOICE_ITEM = re.compile(r"^\d{1,2}\s*[)）]")
 _SECTION = re.compile(r"^(\d{1,2}\s*[.．]\s*\S|[ⅠⅡⅢⅣⅤⅥ]|\(別添|（別添)")
+_SECTION_LEADS = "ⅠⅡⅢⅣⅤⅥ(（"  # what _SECTION can begin with besides a digit
+_OTHER_METHOD = re.compile(r"その他\s*(\(|\[|\]|$)")
+_COLON_START = re.compile(r"^[:：]\s*")
 _LAWLIKE = re.compile(r"法|条|令|規則|別表|項|規定")
 ORG_MARK = re.compile(
     r"株式会社|有限会社|合同会社|合資会社|\(株\)|\(有\)|社団法人|財団法人|社会福祉法人|独立行政法人"
@@ -137,7 +141,7 @@ _RECIPIENT_END = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)  # slots: hundreds of units per document, their attributes read in every pass
 class Unit:
     """A text box (PDF: a blank-line separated block; table: one row)."""
 
@@ -150,6 +154,18 @@ class Unit:
     anchors: list[int] = field(default_factory=list)  # offsets where a line (PDF) or cell (table) begins
     _labels: list[tuple[int, int, str]] | None = None
     _free: bool | None = None  # is_free(), computed once
+    # Derived once here, read for every unit by several passes: the first and last line numbers, the
+    # slot headings (「委託事項1」 …) in ``text`` and whether ``raw`` holds checkbox or choice marks.
+    first: int = field(init=False, repr=False, compare=False)
+    last: int = field(init=False, repr=False, compare=False)
+    headings: list[re.Match[str]] = field(init=False, repr=False, compare=False)
+    marked: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.first = self.lines[0].number
+        self.last = self.lines[-1].number
+        self.headings = heading_matches(self.text)
+        self.marked = has_marks(self.raw)
 
     @property
     def labels(self) -> list[tuple[int, int, str]]:
@@ -179,14 +195,6 @@ class Unit:
                 out.append("\n")
             out.append(piece)
         return "".join(out)
-
-    @cached_property
-    def first(self) -> int:
-        return self.lines[0].number
-
-    @cached_property
-    def last(self) -> int:
-        return self.lines[-1].number
 
 
 @dataclass
@@ -255,6 +263,8 @@ def _core(pattern: str) -> str:
 
 
 _COMPILED = tuple((key, re.compile(pat), vtype, _core(pat)) for key, pat, vtype in LABELS)
+# Any label's words: most boxes hold none, and one search rules them all out.
+_ANY_CORE = re.compile("|".join(re.escape(core) for _, _, _, core in _COMPILED))
 _VTYPE = {key: vtype for key, _, vtype in LABELS}
 assert all(core and "(" not in core and "[" not in core for _, _, _, core in _COMPILED)
 
@@ -272,8 +282,12 @@ def _ordered_keys(choices: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 def pick_choice(text: str, choices: Sequence[str]) -> str | None:
     """The answer printed in brackets (``[ 十分である ]``, ``[ 再委託しない再``) or a line that is
     exactly one answer; never an entry of the numbered ＜選択肢＞ list."""
-    squashed = choice_key(text)
-    ordered = _ordered_keys(tuple(choices))
+    return _pick_keyed(choice_key(text), tuple(choices))
+
+
+def _pick_keyed(squashed: str, choices: tuple[str, ...]) -> str | None:
+    """pick_choice for a text already reduced by choice_key."""
+    ordered = _ordered_keys(choices)
     for key, choice in ordered:
         if "[" + key in squashed:
             return choice
@@ -286,37 +300,40 @@ def pick_choice(text: str, choices: Sequence[str]) -> str | None:
 # -- units and labels ------------------------------------------------------------------------------
 def build_units(doc: DocText) -> list[Unit]:
     """PDF text: blank-line separated blocks; table layout: one unit per row."""
-    groups = [[line] for line in doc.lines if line.text] if doc.layout == "table" else doc.blocks
     units: list[Unit] = []
-    for lines in groups:
-        parts: list[str] = []
-        starts: list[int] = []
-        anchors: list[int] = []
-        pos = 0
-        for line in lines:
-            piece = line.text
-            anchors.append(pos)
-            if doc.layout == "table":
-                cells = [c.replace("\n", " ") for c in line.cells if c.strip()]
-                piece = " ".join(cells)
-                offset = pos
-                for cell in cells:
-                    anchors.append(offset)
-                    offset += len(cell) + 1
-            starts.append(pos)
-            parts.append(piece)
-            pos += len(piece)
-        text = "".join(parts)
-        raw = " ".join(nfkc(line.raw) for line in lines) if doc.layout == "table" else text
-        units.append(Unit(len(units), lines, text, starts, raw, anchors=anchors))
-    # Every line with text lies on a page: a page's width is its longest line.
-    widths = {i: max((len(line.text) for line in doc.between(first, last)), default=0)
-              for i, (first, last) in enumerate(doc.pages)}
-    for unit in units:
-        unit.width = widths.get(doc.page_index(unit.first), 0)
+    if doc.layout != "table":
+        # A box's lines joined as they are, each line beginning an anchor.
+        for lines in doc.blocks:
+            texts = list(map(_TEXT, lines))
+            starts = list(accumulate(map(len, texts[:-1]), initial=0))
+            text = "".join(texts)
+            units.append(Unit(len(units), lines, text, starts, text, anchors=list(starts)))
+        _set_widths(doc, units)
+        return units
+    # Table layout: one unit per row, its non-empty cells joined by a space, each cell an anchor.
+    for line in doc.lines:
+        if not line.text:
+            continue
+        cells = [c.replace("\n", " ") for c in line.cells if c.strip()]
+        anchors = [0]
+        offset = 0
+        for cell in cells:
+            anchors.append(offset)
+            offset += len(cell) + 1
+        units.append(Unit(len(units), [line], " ".join(cells), [0], nfkc(line.raw), anchors=anchors))
+    _set_widths(doc, units)
     return units
 
 
+def _set_widths(doc: DocText, units: list[Unit]) -> None:
+    # Every line with text lies on a page: a page's width is its longest line.
+    widths = {i: max(map(len, map(_TEXT, doc.between(first, last))), default=0)
+              for i, (first, last) in enumerate(doc.pages)}
+    for unit in units:
+        unit.width = widths.get(doc.page_index(unit.first), 0)
+
+
+_TEXT = attrgetter("text")
 _LEAD = re.compile(r"[①-⑳]\s*$")
 
 
@@ -324,6 +341,8 @@ def label_matches(text: str, starts: Iterable[int] | None = None) -> list[tuple[
     """Non-overlapping (start, end, key) label matches, leftmost-longest first. With ``starts``
     (offsets where a line or cell begins) a label counts only there, after an optional circled
     number: the same words inside a sentence (「提供する情報は複数の職員で点検し」) are not a label."""
+    if not _ANY_CORE.search(text):
+        return []
     allowed = None if starts is None else set(starts)
     found: list[tuple[int, int, str]] = []
     for key, regex, _, core in _COMPILED:
@@ -346,7 +365,19 @@ def label_matches(text: str, starts: Iterable[int] | None = None) -> list[tuple[
     return chosen
 
 
+def has_marks(text: str) -> bool:
+    """``_MARKS.search(text) is not None``: checkbox or choice-list marks. Substring tests of its
+    literals run several times faster than the pattern, whose leading character class leaves the
+    regex engine nothing to skip ahead with (it runs on every box)."""
+    return ("[" in text or "]" in text or "□" in text or "■" in text or "<input" in text
+            or "＜選択肢＞" in text or "<選択肢>" in text)
+
+
 def heading_matches(text: str) -> list[re.Match[str]]:
+    # Every heading holds 「委託事項」 or 「先」: substring tests rule out most boxes far faster than
+    # the pattern, which has no literal prefix for the regex engine to skip ahead with.
+    if "先" not in text and "委託事項" not in text:
+        return []
     return list(SLOT_HEADING.finditer(text))
 
 
@@ -358,9 +389,8 @@ def is_free(unit: Unit) -> bool:
 
 
 def _is_free(unit: Unit) -> bool:
-    # Cheapest tests first (each one alone makes the box not free).
-    if unit.labels or _MARKS.search(unit.raw) or SLOT_HEADING.search(unit.text) \
-            or _RANGE_HEADING.search(unit.text):
+    # Cheapest tests first (each one alone makes the box not free); a range heading holds 「~」.
+    if unit.labels or unit.marked or unit.headings or ("~" in unit.text and _RANGE_HEADING.search(unit.text)):
         return False
     # A box too long to be 「再委託」 or a dash needs no squashing (a line break can shorten the
     # normalised text by one character at most).
@@ -372,7 +402,12 @@ def _is_free(unit: Unit) -> bool:
         text = line.text
         if not text:
             continue
-        if text[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳" or _CHOICE_ITEM.match(text) or _SECTION.match(text):
+        lead = text[0]
+        if lead in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+            return False
+        # Both patterns begin with a digit (re's \d is str.isdecimal), Ⅰ…Ⅵ or a bracket: most lines
+        # need neither run.
+        if (lead.isdecimal() or lead in _SECTION_LEADS) and (_CHOICE_ITEM.match(text) or _SECTION.match(text)):
             return False
         if "※" in text[:20] and len(text) < 30:
             return False
@@ -381,7 +416,7 @@ def _is_free(unit: Unit) -> bool:
 
 def _clean(value: str) -> str:
     value = value.strip().lstrip("※").strip()
-    value = re.sub(r"^[:：]\s*", "", value)
+    value = _COLON_START.sub("", value)
     return value.strip()
 
 
@@ -442,7 +477,9 @@ def find_occurrences(doc: DocText, units: list[Unit]) -> list[Occurrence]:
     occs: list[Occurrence] = []
     for unit in units:
         matches = unit.labels
-        heads = [m.start() for m in heading_matches(unit.text)]
+        if not matches:
+            continue
+        heads = [m.start() for m in unit.headings]
         for i, (start, end, key) in enumerate(matches):
             stop = matches[i + 1][0] if i + 1 < len(matches) else len(unit.text)
             stop = min([stop] + [h for h in heads if h > end])
@@ -481,7 +518,7 @@ def part_bounds(doc: DocText) -> tuple[list[tuple[int, int]], int]:
 
 
 def _part_bounds(doc: DocText) -> tuple[list[tuple[int, int]], int]:
-    heads = [line for line in doc.lines if _is_real_ii_head(doc, line)]
+    heads = [line for line, _ in doc.find(_II_HEAD, squashed=True) if _is_real_ii_head(doc, line)]
     if not heads:
         region_end = _changelog_limit(doc, doc.first_line, doc.last_line)
         return [(doc.first_line, region_end)], region_end
@@ -493,8 +530,7 @@ def _part_bounds(doc: DocText) -> tuple[list[tuple[int, int]], int]:
         same_page = i > 0 and doc.page_of(heads[i - 1].number) == doc.page_of(head.number)
         cut = i > 0 and (same_page or run_together(doc, head.number))
         starts.append(head.number if cut else doc.page_of(head.number)[0])
-    third = next((ln for ln in doc.lines
-                  if ln.number > heads[-1].number and _III_HEAD.match(ln.squashed)), None)
+    third = next((ln for ln, _ in doc.find(_III_HEAD, heads[-1].number + 1, squashed=True)), None)
     last_end = region_end
     if third is not None and third.number <= region_end:
         if run_together(doc, third.number):
@@ -606,12 +642,12 @@ def find_slots(doc: DocText, units: list[Unit], parts: list[Part], region: tuple
     wanted = set(kinds)
     slots: list[Slot] = []
     for unit in units:
-        if not region[0] <= unit.first <= region[1]:
+        if not unit.headings or not region[0] <= unit.first <= region[1]:
             continue
         if any(_ITEM_PATH.match(line.squashed) for line in unit.lines) and len(unit.lines) > 1:
             continue  # a change-log row naming the item (「Ⅱ特定個人情報ファイルの概要 … 提供先1」)
         labels = unit.labels
-        for match in heading_matches(unit.text):
+        for match in unit.headings:
             kind = _SLOT_KIND[match.group(1)]
             if kind not in wanted:
                 continue
@@ -624,7 +660,7 @@ def find_slots(doc: DocText, units: list[Unit], parts: list[Part], region: tuple
             if before and not at_end:
                 continue
             stop = min([s for s, _, _ in labels if s >= match.end()] + [len(unit.text)])
-            stop = min([stop] + [m.start() for m in heading_matches(unit.text) if m.start() > match.start()])
+            stop = min([stop] + [m.start() for m in unit.headings if m.start() > match.start()])
             for later, begin in zip(unit.lines, unit.starts, strict=True):
                 if later.number > line.number and _ends_value(later.text):
                     stop = min(stop, begin)  # 「提供先1 大阪府知事」 followed by 「７．備考」 in the same box
@@ -677,13 +713,7 @@ def match_pairs(rows: Sequence[R], cols: Sequence[C], cost: Callable[[R, C], flo
         total *= m - k
     pairs: list[tuple[int, int]] = []
     if n <= 6 and total <= 200_000:
-        best: tuple[float, tuple[int, ...]] | None = None
-        for perm in permutations(range(m), n):
-            score = sum(c(i, j) for i, j in enumerate(perm))
-            if best is None or score < best[0]:
-                best = (score, perm)
-        assert best is not None
-        pairs = list(enumerate(best[1]))
+        pairs = list(enumerate(_first_cheapest([[c(i, j) for j in range(m)] for i in range(n)], m)))
     else:
         used_i: set[int] = set()
         used_j: set[int] = set()
@@ -693,6 +723,46 @@ def match_pairs(rows: Sequence[R], cols: Sequence[C], cost: Callable[[R, C], flo
                 used_j.add(j)
                 pairs.append((i, j))
     return [(j, i) for i, j in pairs] if swap else pairs
+
+
+def _first_cheapest(costs: list[list[float]], m: int) -> tuple[int, ...]:
+    """Of the permutations of n of range(m) (n = len(costs)), the first in the order of
+    itertools.permutations with the least total of costs[i][perm[i]].
+
+    A depth-first search in that order which skips a prefix that cannot beat the best total found
+    (even with each remaining row at its cheapest): the same answer as trying every permutation,
+    for a fraction of the work. Costs are line distances (integers), so the sums are exact.
+    """
+    n = len(costs)
+    floor = [0.0] * (n + 1)  # floor[i]: the least possible cost of rows i.. together
+    for i in range(n - 1, -1, -1):
+        floor[i] = floor[i + 1] + min(costs[i])
+    best: list[tuple[float, tuple[int, ...]]] = []
+    _search(costs, floor, m, [], [False] * m, 0, best)
+    return best[0][1]
+
+
+def _search(costs: list[list[float]], floor: list[float], m: int, chosen: list[int], used: list[bool],
+            score: float, best: list[tuple[float, tuple[int, ...]]]) -> None:
+    """Extend ``chosen`` (columns of rows 0..i-1, total ``score``) in permutation order; ``best``
+    holds the best (total, permutation) found so far."""
+    i = len(chosen)
+    if i == len(costs):
+        if not best or score < best[0][0]:
+            best[:] = [(score, tuple(chosen))]
+        return
+    row, rest = costs[i], floor[i + 1]
+    for j in range(m):
+        if used[j]:
+            continue
+        total = score + row[j]
+        if best and total + rest >= best[0][0]:
+            continue  # a tie would not replace the earlier permutation either
+        used[j] = True
+        chosen.append(j)
+        _search(costs, floor, m, chosen, used, total, best)
+        chosen.pop()
+        used[j] = False
 
 
 def fill_from_next_box(doc: DocText, units: list[Unit], occs: list[Occurrence]) -> None:
@@ -730,24 +800,25 @@ def fill_typed_orphans(doc: DocText, units: list[Unit], occs: list[Occurrence]) 
     label_units = {id(o.unit) for o in occs}
     answers: dict[tuple[str, tuple[int, int]], list[tuple[str, int, int]]] = {}
     for unit in units:
-        if id(unit) in label_units or SLOT_HEADING.search(unit.text):
+        if id(unit) in label_units or unit.headings:
             continue
-        page = doc.page_of(unit.first)
         if is_free(unit):
             names = org_names(unit.text)
             if names:
-                answers.setdefault((ORG, page), []).append(("、".join(names), unit.first, unit.last))
+                answers.setdefault((ORG, doc.page_of(unit.first)), []).append(("、".join(names), unit.first, unit.last))
         if "[" not in unit.text and len(unit.lines) > 3:
             continue  # a bare answer is a short box
         for line in unit.lines:
             if _CHOICE_ITEM.match(line.text):
                 continue
-            if "[" not in line.text and choice_key(line.text) not in _ALL_CHOICE_KEYS:
+            # choice_key(line.text) without the cached squash call: line.squashed is squash(line.text).
+            key = line.squashed.replace(",", "").replace("、", "")
+            if "[" not in line.text and key not in _ALL_CHOICE_KEYS:
                 continue  # pick_choice needs a bracket or a whole-line answer
             for vtype, choices in _CHOICES.items():
-                picked = pick_choice(line.text, choices)
+                picked = _pick_keyed(key, choices)
                 if picked:
-                    answers.setdefault((vtype, page), []).append((picked, line.number, line.number))
+                    answers.setdefault((vtype, doc.page_of(unit.first)), []).append((picked, line.number, line.number))
     lacking: dict[tuple[str, tuple[int, int]], list[Occurrence]] = {}
     for occ in occs:
         if not occ.value and (occ.vtype in _CHOICES or occ.vtype == ORG):
@@ -773,10 +844,10 @@ def attach_checkboxes(doc: DocText, units: list[Unit], occs: list[Occurrence],
         return
     where = {id(o): (doc.page_of(o.line), _bound_index(bounds, o.line)) for o in method_occs}
     for unit in units:
-        if not _MARKS.search(unit.raw):
+        if not unit.marked:
             continue
         result = read_checkboxes([unit.raw], METHOD_LABELS)
-        if not re.search(r"その他\s*(\(|\[|\]|$)", nfkc(unit.raw)):
+        if not _OTHER_METHOD.search(nfkc(unit.raw)):
             # 「その他住民票関係情報」 and the like are other lists' boxes, not the method 「その他（…）」.
             for names in (result.checked, result.unchecked, result.undetermined):
                 if "その他" in names:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from piagraph.errors import ReadError
 
@@ -28,11 +29,14 @@ def _looks_utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+# Control characters other than \t \n \r \f, C1 controls and the private-use area.
+_ODD = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
+
+
 def _plausible(text: str) -> bool:
     """cp932 decodes almost any bytes; real text has few control or private-use characters."""
     sample = text[:200_000]
-    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or 0x7F <= ord(ch) <= 0x9F
-              or 0xE000 <= ord(ch) <= 0xF8FF)
+    odd = len(_ODD.findall(sample))  # a regex scan: a per-character Python loop cost ms per file
     return odd <= max(2, len(sample) // 200)
 
 

@@ -32,6 +32,6 @@ class DocumentSpan:
     line_end: int
     family: str  # 'assessment' | 'answer' (答申) | 'consultation' (諮問) | 'changelog'
 
-    def numbered_lines(self) -> list[tuple[int, str]]:
-        """(line number, text) for every line of the span."""
-        return [(n, self.source.lines[n - 1]) for n in range(self.line_start, self.line_end + 1)]
+    def raw_lines(self) -> list[str]:
+        """The text of every line of the span (line ``line_start + i`` at index i)."""
+        return self.source.lines[self.line_start - 1 : self.line_end]

@@ -84,17 +84,24 @@ class Store(ABC):
 VOCABULARY_GRAPH = "https://w3id.org/piagraph/graph/vocabulary"
 
 
-def graphs_of_municipalities(store: Store, municipalities: Sequence[str]) -> list[str]:
-    """The document graphs of these municipalities, plus the vocabulary graph (labels of kinds)."""
+def documents_of_municipalities(store: Store, municipalities: Sequence[str]) -> list[tuple[str, str]]:
+    """(graph, document IRI) of every document (assessment or council review) of these municipalities:
+    one round trip that both restricts a later query to their graphs and seeds it with their IRIs."""
     from piagraph.terms import literal
 
     if not municipalities:
-        return [VOCABULARY_GRAPH]
+        return []
     values = " ".join(literal(m) for m in municipalities)
     table = store.select(
-        "SELECT DISTINCT ?g WHERE { VALUES ?m { %s } GRAPH ?g { ?d <%smunicipality> ?m } }" % (values, PIA)
+        "SELECT DISTINCT ?g ?d WHERE { VALUES ?m { %s } GRAPH ?g { ?d <%smunicipality> ?m } }" % (values, PIA)
     )
-    return [*sorted(str(r["g"]) for r in table.rows), VOCABULARY_GRAPH]
+    return sorted((str(r["g"]), str(r["d"])) for r in table.rows)
+
+
+def graphs_of_municipalities(store: Store, municipalities: Sequence[str]) -> list[str]:
+    """The document graphs of these municipalities, plus the vocabulary graph (labels of kinds)."""
+    graphs = {graph for graph, _ in documents_of_municipalities(store, municipalities)}
+    return [*sorted(graphs), VOCABULARY_GRAPH]
 
 
 def graphs_of_subjects(store: Store, subjects: Sequence[str]) -> list[str]:

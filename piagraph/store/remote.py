@@ -53,7 +53,7 @@ from http.client import HTTPException
 from typing import Any
 
 import pyoxigraph as ox
-from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
+from SPARQLWrapper import ASK, BASIC, CONSTRUCT, DESCRIBE, DIGEST, INSERT, JSON, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sx
 
 from piagraph.errors import StoreError
@@ -319,6 +319,14 @@ class RemoteStore(Store):
         wrapper.setOnlyConneg(True)  # the Accept header alone picks the format (no format=json parameters)
         wrapper.setTimeout(int(self.timeout))
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses query or update from the first keyword it finds, comments included (a
+        # comment saying "dropped" made a SELECT an update): we know which one we send.
+        if update:
+            wrapper.queryType = INSERT
+        else:
+            match = _QUERY_FORM.match(text)
+            form = match.group(1).upper() if match else ""
+            wrapper.queryType = form if form in (SELECT, ASK, CONSTRUCT, DESCRIBE) else SELECT
         if self.user:
             scheme, realm = self._auth_for(self.update_endpoint if update else self.endpoint)
             wrapper.setHTTPAuth(DIGEST if scheme == "digest" else BASIC)

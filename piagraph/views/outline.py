@@ -22,7 +22,7 @@ SECTIONS = (
     ("Warning", "警告 (warnings)"),
 )
 SKIP = {"evidence", "sourceDocument", "documentIndex", "lineStart", "lineEnd", "contentHash", "warning",
-        "hasFlow", "hasFile", "usesSystem", "hasRisk", "hasIncident", "hasContact", "hasChange", "recordItem"}
+        "personalNumberRecipient", "hasFlow", "hasFile", "usesSystem", "hasRisk", "hasIncident", "hasContact", "hasChange", "recordItem"}
 
 
 def _local(value: str) -> str:
