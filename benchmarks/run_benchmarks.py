@@ -697,31 +697,40 @@ def targets_section(results: dict[str, Any]) -> list[str]:
 
 NOTES = """## Findings
 
-- **Parsing is the ingest's bottleneck.** The writer (batched bulk load, optimize) takes under a tenth of the
-  CPU time; the rest is the parser (CPU per document and the module tables above): 全項目評価書 take about
-  0.45 s of CPU each, 重点 about 0.2 s, 基礎 0.03 s. At 20,000 documents that is about an hour of CPU, so the
-  10-minute target needs the parser three to six times faster (first candidates: parse/slots.py behind
-  parse_entrustment, read/decode.py's plausibility check that walks every character, parse/risks.py,
-  doctext's regex scans).
-- **Parser memory.** normalize/text.py caches nfkc()/norm() results with `lru_cache(maxsize=65536)`,
-  including whole text units: a parser process grew to about 1.6 GB after 1,000 documents. Ingest now
-  replaces its parser processes every 400 files (piagraph/ingest.py), which bounds the tree; a smaller
-  cache would fix it at the source.
+- **Ingest at 20,000: 29 minutes, not 10.** The run above parsed and loaded 20,000 documents (27.6 M quads)
+  in 1,742 s at 11.5 documents/s, with 2,961 s of CPU on 2 cores: the machine was busy all along. Per
+  document that is about 0.1 s of CPU (full-item assessments more, basic ones less), of which the parser
+  takes about 0.05 s, the RDF builder 0.01 s, and the writer about 0.02 s per 1,400 quads (Oxigraph's bulk
+  loader, about 14 µs a quad on this machine, plus RocksDB's background compaction), with the final
+  `optimize` on top. The 10-minute target needs about 0.06 s of CPU per document in all: the parser another
+  two times faster and fewer quads per document (evidence is about half of them: it is the point of the
+  tool, so it stays), or a loader that is cheaper per quad.
+- **What changed since the first measurement (9.6 → 13 documents/s at 2,000):** the parser uses about half
+  the CPU it did (same records, byte for byte, on 225 files); parser processes are spawned with the parser
+  imported and garbage collection frozen; batches of new files (up to 192 files / 48 MB) are bulk-loaded by a
+  writer thread while parsing goes on (the bulk loader releases the GIL), so the parser processes no longer
+  wait for the store; equal evidence nodes are written once (−16 % quads).
+- **Ingest memory at 20,000: 2.6 GB, over the 2 GB target.** Nearly all of it is the writer process
+  (parser processes stay near 70 MB), and it grows with the store (970 MB at 2,000): RocksDB's per-file
+  state and the final compaction, which pyoxigraph does not let us bound. Smaller batches lower the Python
+  side (about 640 MB less at 128 files / 32 MB) at some CPU cost; bounding RocksDB itself needs an Oxigraph
+  option.
+- **Nationwide who-receives: 1.0–1.4 s at 20,000 (meets).** At ingest each flow carrying 個人番号 gets
+  `pia:personalNumberRecipient`, a recipient group whose IRI is the same in every graph; the query counts
+  flows per (graph, group) in one index scan, joins a graph → municipality table (one scan) and labels the
+  few hundred groups last. The earlier form looked up six nodes per flow: 8.7 s.
+- **Who-receives for one municipality: 60 ms at 20,000 (target 50).** One round trip finds the
+  municipality's graphs and documents, a second answers within those graphs, binding each document with its
+  graph. The same 12 documents answer in 28 ms at N=2,000: each index lookup costs about twice as much in the
+  large store. Still missing: about 10 ms.
 - **Oxigraph and `GRAPH ?g`.** Oxigraph evaluates `GRAPH ?g { … OPTIONAL … }` over every graph of the
-  store even when only one assessment's graph can match (a ?g bound by VALUES or an earlier pattern is not
-  pushed into it), so per-assessment queries grew with the corpus: in a first run today, on the same
-  20,000-document store, who-receives for one municipality took 15.8 s, compare 37.7 s and the diagram 229 s.
-  The library now restricts those calls to the graphs they need (`Store.select(…, graphs=…)`, FROM NAMED),
-  which is what the tables above measure.
-- **Nationwide grouping** costs Oxigraph about six index lookups per flow that carries 個人番号 (recipient,
-  its name and kind, the assessment, its municipality), some 75,000 flows at 20,000 documents: seconds, not
-  the 2 s target on this machine. Writing the recipient's name and kind label on each flow at ingest
-  (rdf.py) would halve the lookups; Virtuoso answers the same query in a fraction of the time.
-- **who-receives for one municipality** is three queries (the municipality's assessments, their graphs, the
-  flows): each is fast, but together they are about twice the 50 ms target at 20,000 documents.
-- **Virtuoso** bulk-loads the N-Quads several times faster than the parser produces them and answers the
-  per-assessment calls in tens of milliseconds; its results must be asked as Turtle
-  (RemoteStore does) because its JSON is slow and its TSV is not spec TSV.
+  store even when only one assessment's graph can match, so per-assessment queries are restricted to the
+  graphs they need (`Store.select(…, graphs=…)`, FROM NAMED); a FILTER is applied after all OPTIONALs of its
+  group, so a selective condition goes in a required pattern or a group of its own (who-receives.rq).
+- **Virtuoso** bulk-loads the N-Quads several times faster than the parser produces them (321 s at 20,000)
+  and answers the per-assessment calls in tens to hundreds of milliseconds; its results must be asked as
+  Turtle (RemoteStore does) because its JSON is slow and its TSV is not spec TSV. Its nationwide grouping
+  (3.5 s at 20,000) was 26 s at 2,000 in the same run, an outlier of its optimiser not looked into yet.
 - **rdflib** raises `NotBoundError` on who-receives.rq and flows.rq (an rdflib bug with unbound variables
   inside aggregates, apparently), and its memory store is an order of magnitude slower: a baseline, not an option.
 
@@ -730,9 +739,9 @@ NOTES = """## Findings
 - The corpus is synthetic (benchmarks/generator): throughput and memory, not accuracy.
 - Wall times depend on what else runs on the machine; CPU seconds (the ingest process and its parser
   processes) are the steadier measure. The load average before and after each ingest is in the table.
-- Ingest: parsing runs in W worker processes, the parent is the only writer. Files not yet in the store are
-  bulk-loaded in batches (Oxigraph's bulk loader), files already there are replaced one transaction each,
-  and the store is optimised after a large load. A re-run with `--skip-unchanged` checks each file's
+- Ingest: parsing runs in W spawned worker processes, the parent is the only writer. Files not yet in the
+  store are bulk-loaded in batches by a writer thread (Oxigraph's bulk loader), files already there are
+  replaced one transaction each, and the store is optimised after a large load. A re-run with `--skip-unchanged` checks each file's
   sha256 before parsing and skips the ones already loaded, so an interrupted ingest resumes.
 - Peak RSS is the sum over the ingest process and its parser processes, sampled every 0.2 s.
 - rdflib's memory store is the baseline of DESIGN.md §5; it is skipped above `--rdflib-max-quads`.

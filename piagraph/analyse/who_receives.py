@@ -59,8 +59,8 @@ def who_receives(store: Store, municipality: str | None = None, recipient: str |
         # One round trip finds both: the graphs restrict the query, the IRIs seed it.
         documents = documents_of_municipalities(store, [municipality])
         graphs = [*sorted({graph for graph, _ in documents}), VOCABULARY_GRAPH]
-        iris = " ".join(iri(subject) for _, subject in documents)
-        text = text.replace("#@assessments", f"VALUES ?assessment_ {{ {iris} }}", 1)
+        pairs = " ".join(f"({iri(graph)} {iri(subject)})" for graph, subject in documents)
+        text = text.replace("#@documents", f"VALUES (?g ?assessment_) {{ {pairs} }}", 1)
     return store.select(text, graphs=graphs)
 
 
