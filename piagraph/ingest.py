@@ -199,7 +199,7 @@ def loaded_sources(store: Store) -> dict[str, str]:
 def _parser_context() -> multiprocessing.context.BaseContext:
     """Parser processes are spawned, not forked. A forked child would inherit this process's open files,
     the store's lock among them, and outlive a killed ingest holding it; a spawned child inherits
-    nothing and exits when its parent dies. A caller's script must therefore guard its entry point
+    nothing (and _parser_process_init ends it with its parent). A caller's script must guard its entry point
     (``if __name__ == "__main__":``), as with any spawned multiprocessing; the CLI does."""
     return multiprocessing.get_context("spawn")
 
