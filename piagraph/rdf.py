@@ -153,10 +153,11 @@ class DocumentGraph:
 class _Builder:
     """Accumulates triples for one document; helpers mint node IRIs under the document's base."""
 
-    def __init__(self, document: Document, content_hash: str, source: SourceText | None = None) -> None:
+    def __init__(self, document: Document, content_hash: str, source: SourceText | None = None,
+                 text: DocText | None = None) -> None:
         self.doc = document
         self.source = source
-        self._doctext: DocText | None = None
+        self._doctext = text  # the document's normalised lines, built on first need when not given
         self._pages: dict[tuple[int, int], str] = {}
         self.base = f"{ID}{document_key(document.source_file, document.document_index)}"
         self.out = DocumentGraph(graph=graph_iri(document.source_file, document.document_index),
@@ -615,8 +616,7 @@ def document_graph(document: Document, content_hash: str = "", source: SourceTex
     """All triples of one parsed document, in its own named graph. With the ``source`` text, change
     rows whose 変更前の記載 could not be attributed also get the page they are printed on (``text``:
     the document's lines as the parser normalised them, if kept; else they are normalised again)."""
-    b = _Builder(document, content_hash, source)
-    b._doctext = text
+    b = _Builder(document, content_hash, source, text)
     me = iri(b.base)
     if isinstance(document, CouncilReview):
         _council(b, document)
