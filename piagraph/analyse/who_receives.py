@@ -19,6 +19,7 @@ from piagraph.store.base import (
     ResultTable,
     Store,
     documents_of_municipalities,
+    graphs_of_municipalities,
     graphs_of_subjects,
 )
 from piagraph.terms import KINDS, PIA, iri, literal
@@ -72,10 +73,7 @@ def who_receives_by_recipient(store: Store, municipality: str | None = None,
     With ``municipality`` only that municipality's graphs are read (the answer does not grow with the
     store); the query's own FILTER gives the same rows on any backend."""
     text = bind(load_query("who-receives-by-recipient"), {"municipality": municipality, "recipient": recipient})
-    graphs = None
-    if municipality:
-        documents = documents_of_municipalities(store, [municipality])
-        graphs = [*sorted({graph for graph, _ in documents}), VOCABULARY_GRAPH]
+    graphs = graphs_of_municipalities(store, [municipality]) if municipality else None
     return store.select(text, graphs=graphs)
 
 
