@@ -74,6 +74,9 @@ class TreeMonitor:
         self.interval = interval
         self.peak_tree = 0
         self.peak_single = 0
+        self.started = time.monotonic()
+        self.peak_at = 0.0  # seconds after start when the tree's peak was sampled
+        self.timeline: list[tuple[float, float]] = []  # (seconds, tree MB) every ~10 s: where memory goes
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -88,7 +91,11 @@ class TreeMonitor:
                 for proc in procs:
                     with contextlib.suppress(psutil.Error):
                         sizes.append(proc.memory_info().rss)
-                self.peak_tree = max(self.peak_tree, sum(sizes))
+                now = time.monotonic() - self.started
+                if sum(sizes) > self.peak_tree:
+                    self.peak_tree, self.peak_at = sum(sizes), now
+                if not self.timeline or now - self.timeline[-1][0] >= 10:
+                    self.timeline.append((round(now, 1), round(sum(sizes) / 2**20)))
                 self.peak_single = max(self.peak_single, max(sizes, default=0))
             except psutil.Error:
                 pass
@@ -115,6 +122,7 @@ def run_measured(cmd: Sequence[str], cwd: Path = ROOT, timeout: float | None = N
         "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         "peak_rss_mb": monitor.peak_tree / 2**20,
         "peak_rss_single_mb": monitor.peak_single / 2**20,
+        "peak_rss_at_s": monitor.peak_at, "rss_timeline": monitor.timeline,
         "returncode": proc.returncode, "stdout": out, "stderr": err,
     }
 
@@ -682,7 +690,8 @@ def targets_section(results: dict[str, Any]) -> list[str]:
              row("peak RSS of the ingest", ingest["peak_rss_mb"], TARGETS["peak_rss_mb"], "MB",
                  ("measured" if n >= 20000 else f"measured at N={n:,}, not at 20,000")
                  + f"; sum over the writer and the parser processes (largest one {ingest['peak_rss_single_mb']:,.0f}"
-                 f" MB); parser processes are replaced every {RECYCLE_WORKERS_AFTER:,} files")]
+                 f" MB, reached {ingest.get('peak_rss_at_s', 0):,.0f} s into the run); parser processes are "
+                 f"replaced every {RECYCLE_WORKERS_AFTER:,} files")]
     for task, key in (("who_receives", "who_receives_ms"), ("nationwide", "nationwide_ms"),
                       ("compare", "compare_ms"), ("diagram", "diagram_ms")):
         value, how = q(task)

@@ -116,10 +116,9 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
         report = run_ingest(paths, store, workers=workers or available_cpus(), skip_unchanged=skip_unchanged,
                             max_bytes=max_size * 1_000_000, on_file=on_file)
         progress.done()
-        from piagraph.analyse.who_receives import unknown_kind_names, unknown_kinds_warning
+        from piagraph.analyse.who_receives import unknown_kinds_warning
 
-        unknown = unknown_kinds_warning(
-            unknown_kind_names(store, [f.path for f in report.files if f.status == "loaded"]))
+        unknown = unknown_kinds_warning(report.unknown_kind_names())
         if unknown:
             click.echo(f"warning: {unknown}", err=True)
     failed = len(report.failed)

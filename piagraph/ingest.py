@@ -56,6 +56,7 @@ class FileResult:
     uploads: list[GraphUpload] = field(default_factory=list)
     content_hash: str = ""
     triples: int = 0
+    unknown_kinds: list[tuple[str, str | None, int | None]] = field(default_factory=list)  # rdf.DocumentGraph's
 
 
 @dataclass
@@ -75,6 +76,17 @@ class IngestReport:
     @property
     def documents(self) -> int:
         return sum(len(f.documents) for f in self.files)
+
+    def unknown_kind_names(self) -> list[tuple[str, str]]:
+        """(name, "file:line") of every system/actor of kind ``other`` in the files loaded, first
+        occurrence per name: what analyse.who_receives.unknown_kind_names finds for these files in the
+        store, gathered at parse time (that query costs minutes over a national corpus)."""
+        found = sorted({entry for f in self.files if f.status == "loaded" for entry in f.unknown_kinds},
+                       key=lambda e: (e[0], e[1] is not None, e[1] or "", e[2] or 0))
+        first: dict[str, str] = {}
+        for name, file, line in found:
+            first.setdefault(name, f"{file}:{line}" if file is not None else "")
+        return list(first.items())
 
 
 def available_cpus() -> int:
@@ -171,6 +183,7 @@ def process_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, display_name: st
         out.documents.append(summary)
         out.uploads.append(GraphUpload(graph.graph, graph.ntriples()))
         out.triples += len(graph.triples)
+        out.unknown_kinds += graph.unknown_kinds
     return out
 
 

@@ -115,6 +115,7 @@ COUNCIL_FACTS = {
 _NUMBERED_ITEM = re.compile(r"^(システム|提供先|移転先|委託事項)(\d+)$")
 _ITEM_FLOW_KIND = {"提供先": "Provision", "移転先": "Transfer", "委託事項": "Entrustment"}
 _DELETED = re.compile(r"削除[)）]?$")
+_EVIDENCE = pia("evidence")
 _PAGE_CONTEXT_MAX_LINES = 400  # a longer "page" means the extractor printed no page breaks
 _PAGE_CONTEXT_MAX_CHARS = 8000
 
@@ -137,6 +138,9 @@ class DocumentGraph:
     graph: str  # graph IRI (plain, without <>)
     subject: str  # the Assessment / CouncilReview IRI
     triples: list[Triple] = field(default_factory=list)
+    # (name as printed, source file, first line) of each evidence of every system or actor whose kind
+    # is ``other`` (file and line None without evidence): what the ingest reports as unknown names.
+    unknown_kinds: list[tuple[str, str | None, int | None]] = field(default_factory=list)
 
     def unique(self) -> list[Triple]:
         """The triples without repeats (a cited provision is described once per citation)."""
@@ -216,8 +220,21 @@ class _Builder:
         self.typed(w, "Warning")
         self.add(iri(self.base), pia("warning"), w)
         self.add(w, pia("message"), literal(warning.message))
+        # A warning is about the parse, not an extracted fact: its line is a plain value on it, not an
+        # Evidence node (a national store would otherwise spend a tenth of its quads on warnings).
         if warning.line is not None:
-            self.evidence(w, Evidence(warning.source_file, warning.line, warning.line, ""))
+            self.add(w, pia("warningLine"), literal(warning.line))
+
+    def unknown_kinds(self) -> list[tuple[str, str | None, int | None]]:
+        """Systems and actors of kind ``other`` with their evidence (see DocumentGraph.unknown_kinds)."""
+        other = {f"{KINDS}system/other", f"{KINDS}actor/other"}
+        where = {node: (key[0], key[1]) for key, node in self._evidence.items()}
+        found: list[tuple[str, str | None, int | None]] = []
+        for node, (name, kind) in self._ends.items():
+            if kind in other:
+                refs = [where[o] for s, p, o in self.out.triples if s == node and p == _EVIDENCE and o in where]
+                found += [(name, file, line) for file, line in refs] or [(name, None, None)]
+        return found
 
     def page_context(self, line: int) -> str | None:
         """An Evidence node for the PDF page holding ``line`` (one per page), or None without the
@@ -630,6 +647,7 @@ def document_graph(document: Document, content_hash: str = "", source: SourceTex
         b.add(me, pia("contentHash"), literal(content_hash))
     for number, warning in enumerate(document.warnings, start=1):
         b.warning(number, warning)
+    b.out.unknown_kinds = b.unknown_kinds()
     return b.out
 
 

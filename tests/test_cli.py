@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from click.testing import CliRunner
@@ -54,6 +55,10 @@ def test_show_prints_facts_with_line_references(tmp_path):
     assert "予防接種法による予防接種の実施に関する事務 全項目評価書" in result.output
     assert "publishedOn: 2023-08-04" in result.output
     assert "・予防接種台帳システム" in result.output and "002_395353e375fa5b93.txt:78" in result.output
+    # a parser warning is listed with the line it is about (pia:warningLine, not an Evidence node)
+    warning = next(line for line in result.output.splitlines() if "3 systems share the page" in line)
+    assert warning.startswith("  ・システム「予防接種台帳システム」③他のシステムとの接続")
+    assert re.search(r"  \[(\S*/)?002_395353e375fa5b93\.txt:78\]$", warning)
 
 
 def test_show_without_a_match_is_a_clear_error(tmp_path):

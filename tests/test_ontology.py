@@ -61,7 +61,7 @@ EXTRA_DATATYPE_PROPERTIES = [
     "documentIndex", "contentHash", "ordinal", "explanation", "changeCategory", "itemPath",
     "incidentOccurred", "council", "decision", "ordinanceBasis", "thresholdResult", "publicComment",
     "thirdPartyReview", "basicAssessmentDate", "informationLinkage", "lawId", "article", "paragraph",
-    "itemNumber", "tableName", "tableRow", "inForceFrom", "inForceUntil", "message", "riskName", "rating",
+    "itemNumber", "tableName", "tableRow", "inForceFrom", "inForceUntil", "message", "warningLine", "riskName", "rating",
 ]
 EXPECTED_DATATYPES = {
     "publishedOn": XSD.date, "changedOn": XSD.date, "holdingStartDate": XSD.date,
@@ -69,7 +69,7 @@ EXPECTED_DATATYPES = {
     "carriesPersonalNumber": XSD.boolean, "subcontracted": XSD.boolean, "inferredActor": XSD.boolean,
     "incidentOccurred": XSD.boolean,
     "lineStart": XSD.integer, "lineEnd": XSD.integer, "stepNumber": XSD.integer,
-    "documentIndex": XSD.integer, "ordinal": XSD.integer,
+    "documentIndex": XSD.integer, "ordinal": XSD.integer, "warningLine": XSD.integer,
 }
 EXPECTED_RANGES = {
     "evaluatingBody": PIA.EvaluatingBody, "affair": PIA.Affair, "usesSystem": PIA.System,

@@ -268,6 +268,28 @@ def test_unknown_kind_names_lists_names_of_kind_other(tmp_path):
     assert many == "unknown system/actor names: n0, n1, n2 … and 22 more; extend ontology/kinds.ttl"
 
 
+def test_ingest_gathers_the_same_unknown_names_as_the_store_query(tmp_path):
+    """The CLI's end-of-ingest warning comes from the parse (IngestReport), not from a query over the
+    whole store: both must name the same nodes at the same first lines."""
+    from piagraph.ingest import FileResult, IngestReport
+
+    with _synthetic_store(tmp_path, "ふしぎな箱", "なぞの団体") as store:
+        queried = unknown_kind_names(store, ["synthetic.txt"])
+    ev = Evidence("synthetic.txt", 3, 3, "①システムの名称")
+    a = Assessment(source_file="synthetic.txt", document_index=0, line_start=1, line_end=9, kind="重点")
+    a.systems.append(System("ふしぎな箱", ev, number=1))
+    a.flows.append(Flow("Entrustment", Evidence("synthetic.txt", 7, 7, "③委託先名"), recipient="なぞの団体",
+                        contractors=["なぞの団体"], carries_personal_number=True))
+    gathered = document_graph(a).unknown_kinds
+    assert sorted(gathered) == [("なぞの団体", "synthetic.txt", 7), ("ふしぎな箱", "synthetic.txt", 3)]
+    # first in (file, line) order, as the query's ORDER BY; a file that failed is not counted
+    report = IngestReport([FileResult("synthetic.txt", "loaded", unknown_kinds=gathered),
+                           FileResult("z.txt", "loaded", unknown_kinds=[("ふしぎな箱", "z.txt", 1)]),
+                           FileResult("c.txt", "failed", unknown_kinds=[("ゆうれい", "c.txt", 1)])])
+    assert report.unknown_kind_names() == queried == [("なぞの団体", "synthetic.txt:7"),
+                                                      ("ふしぎな箱", "synthetic.txt:3")]
+
+
 def test_known_sample_names_are_not_reported(loaded_store):
     names = {name for name, _ in unknown_kind_names(loaded_store)}
     assert not names & {n for _, _, n, _ in SYSTEM_KINDS}

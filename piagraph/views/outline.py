@@ -21,7 +21,7 @@ SECTIONS = (
     ("Change", "変更箇所"),
     ("Warning", "警告 (warnings)"),
 )
-SKIP = {"evidence", "sourceDocument", "documentIndex", "lineStart", "lineEnd", "contentHash", "warning",
+SKIP = {"evidence", "sourceDocument", "documentIndex", "lineStart", "lineEnd", "contentHash", "warning", "warningLine",
         "personalNumberRecipient", "hasFlow", "hasFile", "usesSystem", "hasRisk", "hasIncident", "hasContact", "hasChange", "recordItem"}
 
 
@@ -50,6 +50,8 @@ def outline(store: Store, graph: str, subject: str) -> str:
                 continue
             start, end = e.get("lineStart", ["?"])[0], e.get("lineEnd", ["?"])[0]
             refs.append(f"{e.get('sourceFile', ['?'])[0]}:{start}" + (f"-{end}" if end != start else ""))
+        if "warningLine" in props[node]:  # a parser warning: its line in the document's own file
+            refs.append(f"{props[subject].get('sourceDocument', ['?'])[0]}:{props[node]['warningLine'][0]}")
         return f"  [{', '.join(refs[:3])}]" if refs else ""
 
     def field_ref(node: str, prop: str) -> str:
