@@ -114,7 +114,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
                 progress.echo(f"  warning: {warning}")
 
         report = run_ingest(paths, store, workers=workers or available_cpus(), skip_unchanged=skip_unchanged,
-                            max_bytes=max_size * 1_000_000, on_file=on_file)
+                            max_bytes=max_size * 1_000_000, on_file=on_file, keep_warnings=False)
         progress.done()
         from piagraph.analyse.who_receives import unknown_kinds_warning
 

@@ -313,7 +313,7 @@ class _BulkWriter:
     goes on collecting parsed files, so the parser processes do not wait for the store. At most one
     batch is being written and one collected: memory stays bounded by two batches."""
 
-    def __init__(self, store: Store, max_bytes: int = 48_000_000, max_files: int = 192) -> None:
+    def __init__(self, store: Store, max_bytes: int = 32_000_000, max_files: int = 128) -> None:
         self.store = store
         self.max_bytes = max_bytes
         self.max_files = max_files
@@ -407,6 +407,7 @@ def ingest(
     skip_unchanged: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[FileResult], None] | None = None,
+    keep_warnings: bool = True,
 ) -> IngestReport:
     """Ingest files and folders into ``store``. Re-ingesting a file replaces its graphs.
 
@@ -415,7 +416,9 @@ def ingest(
     embedded store are bulk-loaded in batches by a writer thread (then the store is optimised), files
     already there are replaced one transaction each. With ``skip_unchanged`` a file whose path and
     content hash are already loaded is skipped before it is parsed, so an interrupted ingest resumes
-    where it stopped. Memory stays bounded by a few batches whatever the number of files.
+    where it stopped. Memory stays bounded by a few batches whatever the number of files, plus the report:
+    with ``keep_warnings=False`` each file's warnings go to ``on_file`` only and are not kept in it (about
+    200 MB over a national corpus of 20,000 files).
     """
     started = time.monotonic()
     report = IngestReport()
@@ -442,6 +445,8 @@ def ingest(
         report.files.append(result)
         if on_file:
             on_file(result)
+        if not keep_warnings:
+            result.warnings = []
 
     def done(result: FileResult) -> None:
         if bulk is None or not bulk.follow(result):

@@ -130,3 +130,19 @@ def test_batches_written_in_the_background_keep_input_order(tmp_path, monkeypatc
         one.bulk_add = None  # type: ignore[method-assign]
         ingest(order, one)
         assert got == quads(one, tmp_path / "one.nq")
+
+
+def test_without_keep_warnings_the_report_does_not_hold_them(tmp_path):
+    """The CLI prints each file's warnings as it goes (on_file) and does not keep them in the report,
+    which would otherwise hold about 200 MB over a national corpus."""
+    folder = copy_samples(tmp_path / "in", keys=("iizuka", "yokohama"))
+    seen: dict[str, list[str]] = {}
+    with EmbeddedStore(tmp_path / "kept") as store:
+        kept = ingest([str(folder)], store)
+    with EmbeddedStore(tmp_path / "dropped") as store:
+        dropped = ingest([str(folder)], store, keep_warnings=False,
+                         on_file=lambda r: seen.setdefault(os.path.basename(r.path), list(r.warnings)))
+    expected = {os.path.basename(f.path): f.warnings for f in kept.files}
+    assert all(expected.values()) and seen == expected  # the samples have warnings, on_file saw them all
+    assert [f.warnings for f in dropped.files] == [[], []]
+    assert dropped.documents == kept.documents
