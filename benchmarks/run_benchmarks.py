@@ -562,7 +562,7 @@ def write_report(results: dict[str, Any], path: Path, command: str) -> None:
     sizes = sorted(results, key=int)
     lines = ["# Benchmarks: the national corpus on one machine", "",
              "Written by `python benchmarks/run_benchmarks.py` (see benchmarks/README.md). "
-             f"Last command: `{command}`. Numbers are measured, not asserted by tests.", ""]
+             f"Last command: {command}. Numbers are measured, not asserted by tests.", ""]
     first = results[sizes[-1]]["machine"]
     lines += [f"Machine: {first['cpus']} CPUs ({first['cpu']}), {first['ram_gb']:.0f} GB RAM, {first['os']}; "
               f"Python {first['python']}, pyoxigraph {first['pyoxigraph']}, rdflib {first['rdflib']}, "
@@ -691,7 +691,10 @@ def targets_section(results: dict[str, Any]) -> list[str]:
                  ("measured" if n >= 20000 else f"measured at N={n:,}, not at 20,000")
                  + f"; sum over the writer and the parser processes (largest one {ingest['peak_rss_single_mb']:,.0f}"
                  f" MB, reached {ingest.get('peak_rss_at_s', 0):,.0f} s into the run); parser processes are "
-                 f"replaced every {RECYCLE_WORKERS_AFTER:,} files")]
+                 f"replaced every {RECYCLE_WORKERS_AFTER:,} files"
+                 + (f"; **{big['ingest_rerun']['peak_rss_mb']:,.0f} MB** in the ingest re-run alone of "
+                    f"{big['ingest_rerun']['date']} (`ingest_rerun`, see the findings)" if big.get("ingest_rerun")
+                    else ""))]
     for task, key in (("who_receives", "who_receives_ms"), ("nationwide", "nationwide_ms"),
                       ("compare", "compare_ms"), ("diagram", "diagram_ms")):
         value, how = q(task)
@@ -706,40 +709,54 @@ def targets_section(results: dict[str, Any]) -> list[str]:
 
 NOTES = """## Findings
 
-- **Ingest at 20,000: 29 minutes, not 10.** The run above parsed and loaded 20,000 documents (27.6 M quads)
-  in 1,742 s at 11.5 documents/s, with 2,961 s of CPU on 2 cores: the machine was busy all along. Per
-  document that is about 0.1 s of CPU (full-item assessments more, basic ones less), of which the parser
-  takes about 0.05 s, the RDF builder 0.01 s, and the writer about 0.02 s per 1,400 quads (Oxigraph's bulk
-  loader, about 14 µs a quad on this machine, plus RocksDB's background compaction), with the final
-  `optimize` on top. The 10-minute target needs about 0.06 s of CPU per document in all: the parser another
-  two times faster and fewer quads per document (evidence is about half of them: it is the point of the
-  tool, so it stays), or a loader that is cheaper per quad.
-- **What changed since the first measurement (9.6 → 13 documents/s at 2,000):** the parser uses about half
-  the CPU it did (same records, byte for byte, on 225 files); parser processes are spawned with the parser
-  imported and garbage collection frozen; batches of new files (up to 192 files / 48 MB) are bulk-loaded by a
-  writer thread while parsing goes on (the bulk loader releases the GIL), so the parser processes no longer
-  wait for the store; equal evidence nodes are written once (−16 % quads).
-- **Ingest memory at 20,000: 2.6 GB, over the 2 GB target.** Nearly all of it is the writer process
-  (parser processes stay near 70 MB), and it grows with the store (970 MB at 2,000): RocksDB's per-file
-  state and the final compaction, which pyoxigraph does not let us bound. Smaller batches lower the Python
-  side (about 640 MB less at 128 files / 32 MB) at some CPU cost; bounding RocksDB itself needs an Oxigraph
-  option.
-- **Nationwide who-receives: 1.0–1.4 s at 20,000 (meets).** At ingest each flow carrying 個人番号 gets
+- **Ingest at 20,000: 26 minutes, not 10.** The run above parsed and loaded 20,000 documents (25.7 M quads)
+  in 1,580 s at 12.7 documents/s, with 2,728 s of CPU on 2 cores (1,742 s and 2,961 s in the previous run).
+  Measured piece by piece on this machine: the parser and the RDF builder take about 64 ms of CPU per
+  document in the parser processes; Oxigraph's on-disk bulk loader takes about 35 µs per quad once the store
+  is large (17–21 µs into an empty store; the in-memory store takes 7 µs and parsing the N-Quads alone 4 µs,
+  so most of it is RocksDB writing and compacting its indexes), about 45 ms per document; the final
+  `optimize` takes 140–175 s on one core at this size. It pays for itself: without it, who-receives for one
+  municipality took 75 ms instead of 35 ms at 2,000. The 10-minute target needs about 60 ms of CPU per
+  document in all, so both halves would have to be halved: the parser again (its profile is flat now, see
+  above) and the quads per document (evidence is about 60 % of them and is the point of the tool).
+- **What changed since the previous run.** (1) The unknown-names warning at the end of `piagraph ingest`
+  asked the store for every loaded file: over 20,000 files that query took 267 s and 1 GB more memory
+  (measured on a 25 M-quad store); the names are now gathered while parsing (same names and first lines, a
+  test checks it against the query). (2) A parser warning keeps its line as `pia:warningLine` instead of an
+  Evidence node: 1,393 → 1,293 quads per document. (3) After the run below was measured: bulk batches of
+  128 files / 32 MB instead of 192 / 48 MB, and the CLI no longer keeps the warnings it has printed in its
+  report (about 200 MB at 20,000); see the memory note.
+- **Ingest memory at 20,000: 2,205 MB, over the 2 GB target by 160 MB, in the run above.** The peak is in
+  the writer process (2,049 MB, 1,315 s into the run, while loading); the parser processes stay near 70 MB.
+  The writer holds two batches of text and the bulk loader's sorted copy of one, the report of every file
+  loaded so far, and RocksDB's state, which grows with the store. At 2,000 the changes in (3) lower the
+  writer's peak from 930 to 690 MB for about 9 % more writer CPU.
+  Re-run alone with these changes at N=20,000 (same corpus, same machine; `ingest_rerun` in results.json):
+  peak RSS 1,297 MB for the tree and 1,125 MB for the writer, 1,307 s into the run, which is under the 2 GB
+  target. In that re-run the ingest took 1,667 s, but a niced test suite shared the machine for part of it.
+- **Nationwide who-receives: 835 ms at 20,000 (meets).** At ingest each flow carrying 個人番号 gets
   `pia:personalNumberRecipient`, a recipient group whose IRI is the same in every graph; the query counts
   flows per (graph, group) in one index scan, joins a graph → municipality table (one scan) and labels the
-  few hundred groups last. The earlier form looked up six nodes per flow: 8.7 s.
-- **Who-receives for one municipality: 60 ms at 20,000 (target 50).** One round trip finds the
-  municipality's graphs and documents, a second answers within those graphs, binding each document with its
-  graph. The same 12 documents answer in 28 ms at N=2,000: each index lookup costs about twice as much in the
-  large store. Still missing: about 10 ms.
+  few hundred groups last.
+- **Who-receives for one municipality: 53 ms at 20,000 (target 50).** 七尾市 has 52 flows carrying 個人番号
+  in 12 documents; each flow costs about 25 index lookups (its evidence, source, recipient and its kind,
+  method, legal bases and their citations, and the labels of kinds), and a lookup costs 10–30 µs here. These
+  rewrites gave the same rows and were no faster (on a 600-document store and, the last one, on the 20,000
+  store): labels of kinds looked up after the graph pattern or in a
+  subquery, the evidence group after the OPTIONALs, one evidence per flow by MIN, the file name from the
+  document. Runs of the same query on this machine vary by ±30 % from one minute to the next. What would
+  help: fewer lookups per flow, e.g. the flow's own evidence reachable without scanning the evidence of each
+  of its fields, and the kinds' labels from the vocabulary held in the process.
 - **Oxigraph and `GRAPH ?g`.** Oxigraph evaluates `GRAPH ?g { … OPTIONAL … }` over every graph of the
   store even when only one assessment's graph can match, so per-assessment queries are restricted to the
-  graphs they need (`Store.select(…, graphs=…)`, FROM NAMED); a FILTER is applied after all OPTIONALs of its
-  group, so a selective condition goes in a required pattern or a group of its own (who-receives.rq).
-- **Virtuoso** bulk-loads the N-Quads several times faster than the parser produces them (321 s at 20,000)
+  graphs they need (`Store.select(…, graphs=…)`, FROM NAMED): without it the same who-receives query took
+  3.3–3.8 s at 2,000 documents instead of 20–30 ms. A FILTER is applied after all OPTIONALs of its group, so a selective condition
+  goes in a required pattern or a group of its own (who-receives.rq).
+- **Virtuoso** bulk-loads the N-Quads several times faster than the parser produces them (258 s at 20,000)
   and answers the per-assessment calls in tens to hundreds of milliseconds; its results must be asked as
   Turtle (RemoteStore does) because its JSON is slow and its TSV is not spec TSV. Its nationwide grouping
-  (3.5 s at 20,000) was 26 s at 2,000 in the same run, an outlier of its optimiser not looked into yet.
+  took 21 s at 2,000 and 3.7 s at 20,000 in this run, as in the previous one (26 s and 3.5 s): a
+  reproducible choice of its optimiser at the smaller size, not looked into yet.
 - **rdflib** raises `NotBoundError` on who-receives.rq and flows.rq (an rdflib bug with unbound variables
   inside aggregates, apparently), and its memory store is an order of magnitude slower: a baseline, not an option.
 
@@ -799,11 +816,17 @@ def main() -> None:
         for n in args.sizes:
             previous = results.get(str(n), {})
             results[str(n)] = run_size(n, args)
+            results[str(n)]["command"] = command
             if "scaled" not in results[str(n)] and "scaled" in previous:  # keep an earlier scaled run
                 results[str(n)]["scaled"] = {**previous["scaled"], "date": previous["scaled"].get(
                     "date", previous.get("date"))}
             results_path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    write_report(results, Path(args.out), command)
+    if args.report_only and results:  # name the command that measured, not this one
+        measured = results[max(results, key=int)].get("command")
+        shown = f"`{measured}` (report rewritten by `{command}`)" if measured else f"`{command}`"
+    else:
+        shown = f"`{command}`"
+    write_report(results, Path(args.out), shown)
     log(f"wrote {args.out}")
 
 
