@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from piagraph.errors import PiagraphError
 from piagraph.model import Assessment, CouncilReview
 from piagraph.parse import parse_source
-from piagraph.rdf import document_graph
+from piagraph.rdf import GRAPH_FORMAT, document_graph
 from piagraph.read import DEFAULT_MAX_BYTES, read_path
 from piagraph.store.base import GraphUpload, Store
 from piagraph.terms import PIA, iri
@@ -202,10 +202,13 @@ def file_hash(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
 
 
 def loaded_sources(store: Store) -> dict[str, str]:
-    """{source file: content hash} of every file in the store (one query; "" where no hash was kept)."""
+    """{source file: content hash} of every file in the store (one query). The hash is "" where none
+    was kept or where the graphs were written in an older format (rdf.GRAPH_FORMAT): such a file is
+    never skipped as unchanged, so a resumed ingest brings it up to date."""
     table = store.select(
         "SELECT ?f (SAMPLE(?h) AS ?hash) WHERE { GRAPH ?g { ?d <%ssourceDocument> ?f . "
-        "OPTIONAL { ?d <%scontentHash> ?h } } } GROUP BY ?f" % (PIA, PIA))
+        "OPTIONAL { ?d <%scontentHash> ?h ; <%sgraphFormat> %d } } } GROUP BY ?f"
+        % (PIA, PIA, PIA, GRAPH_FORMAT))
     return {str(row["f"]): str(row["hash"] or "") for row in table.rows}
 
 

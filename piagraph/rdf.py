@@ -46,6 +46,11 @@ from piagraph.terms import (
 
 Triple = tuple[str, str, str]
 
+# The shape of the graphs this builder writes. Raise it whenever a change to the builder means that
+# graphs written before lack something the queries rely on (2: pia:ownEvidence on flows): a resumed
+# ingest then rebuilds those documents instead of skipping them as unchanged.
+GRAPH_FORMAT = 2
+
 KIND_CLASS = {"基礎": "BasicAssessment", "重点": "FocusedAssessment", "全項目": "FullAssessment"}
 KIND_CODE = {"基礎": "basic", "重点": "focused", "全項目": "full"}
 NATIONAL_SYSTEM_KEYS = {"InformationProvisionNetwork", "IntermediateServer", "JukiNet", "VRS"}
@@ -187,7 +192,7 @@ class _Builder:
         if value:
             self.add(node, pia(prop), literal(value))
 
-    def evidence(self, node: str, ev: Evidence, about: str | None = None) -> None:
+    def evidence(self, node: str, ev: Evidence, about: str | None = None, own: bool = False) -> None:
         # Equal evidence (same lines, quote and supported property) is one node that several facts
         # point to: about a sixth of a document's evidence repeats, and a national store pays per quad.
         key = (ev.source_file, ev.line_start, ev.line_end, ev.quote, about)
@@ -203,6 +208,10 @@ class _Builder:
             if about:
                 self.add(e, pia("aboutProperty"), pia(about))
         self.add(node, pia("evidence"), e)
+        if own:
+            # The node's own evidence, also under its sub-property: a query then reaches it in one
+            # lookup instead of testing every field's evidence for pia:aboutProperty (who-receives).
+            self.add(node, pia("ownEvidence"), e)
 
     def fact(self, node: str, prop: str, fact: Fact | None, kind: str = "str") -> None:
         if fact is None:
@@ -434,7 +443,7 @@ def _flow(b: _Builder, assessment: Assessment, systems: dict[str, tuple[str, str
         b.add(node, pia("stepNumber"), literal(flow.step_number))
     if flow.ordinal is not None:
         b.add(node, pia("ordinal"), literal(flow.ordinal))
-    b.evidence(node, flow.evidence)
+    b.evidence(node, flow.evidence, own=True)
     for name, ev in flow.field_evidence.items():
         b.evidence(node, ev, about=field_property(name))
 
@@ -645,6 +654,7 @@ def document_graph(document: Document, content_hash: str = "", source: SourceTex
     b.add(me, pia("lineEnd"), literal(document.line_end))
     if content_hash:
         b.add(me, pia("contentHash"), literal(content_hash))
+    b.add(me, pia("graphFormat"), literal(GRAPH_FORMAT))
     for number, warning in enumerate(document.warnings, start=1):
         b.warning(number, warning)
     b.out.unknown_kinds = b.unknown_kinds()

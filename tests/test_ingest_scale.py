@@ -12,6 +12,7 @@ import piagraph.ingest as ingest_module
 from piagraph.errors import StoreError
 from piagraph.ingest import file_hash, ingest, loaded_sources
 from piagraph.store import EmbeddedStore
+from piagraph.terms import PIA, literal
 from tests.conftest import SAMPLES, sample_path
 
 VOCABULARY = "https://w3id.org/piagraph/graph/vocabulary"
@@ -60,6 +61,25 @@ def test_resume_skips_unchanged_files_before_parsing_them(tmp_path, monkeypatch)
         assert sorted(f.status for f in report.files) == ["loaded", "unchanged", "unchanged"]
         assert store.quad_count() == before
         assert loaded_sources(store)[parsed[0]] == file_hash(str(changed))
+
+
+def test_resume_rebuilds_files_written_in_an_older_graph_format(tmp_path):
+    """A file whose graphs lack the current pia:graphFormat (written by an older piagraph) is parsed
+    again by a resumed ingest, not skipped as unchanged: the queries may rely on what it lacks."""
+    folder = copy_samples(tmp_path / "in")
+    with EmbeddedStore(tmp_path / "store") as store:
+        ingest([str(folder)], store)
+        before = quads(store, tmp_path / "before.nq")
+        old = ingest_module.display_path(str(folder / sample_path("tochigi").name))
+        store.update("DELETE { GRAPH ?g { ?d <%sgraphFormat> ?v } } WHERE { GRAPH ?g { "
+                     "?d <%ssourceDocument> %s ; <%sgraphFormat> ?v } }"
+                     % (PIA, PIA, literal(old), PIA))
+        assert old not in {f for f, h in loaded_sources(store).items() if h}
+        report = ingest([str(folder)], store, skip_unchanged=True)
+        assert {f.path: f.status for f in report.files}[old] == "loaded"
+        assert sorted(f.status for f in report.files) == ["loaded", "unchanged", "unchanged"]
+        assert quads(store, tmp_path / "after.nq") == before
+        assert loaded_sources(store)[old] == file_hash(old)
 
 
 def test_a_failed_bulk_batch_falls_back_to_one_transaction_per_file(tmp_path):

@@ -52,7 +52,7 @@ EXTRA_CLASSES = ["Actor", "Department", "Contact", "Risk", "Incident", "Warning"
                  "PersonalNumberFlow", "SubcontractedEntrustment"]
 EXTRA_OBJECT_PROPERTIES = [
     "actorKind", "affects", "hasRisk", "hasIncident", "reviewsAssessment", "provisionBasis",
-    "inquiryBasis", "personalNumberUseBasis", "currentProvision", "warning",
+    "inquiryBasis", "personalNumberUseBasis", "currentProvision", "warning", "ownEvidence",
 ]
 EXTRA_DATATYPE_PROPERTIES = [
     "kind", "formStamp", "affairName", "department", "function", "connectionLabel", "subjectCount",
@@ -62,6 +62,7 @@ EXTRA_DATATYPE_PROPERTIES = [
     "incidentOccurred", "council", "decision", "ordinanceBasis", "thresholdResult", "publicComment",
     "thirdPartyReview", "basicAssessmentDate", "informationLinkage", "lawId", "article", "paragraph",
     "itemNumber", "tableName", "tableRow", "inForceFrom", "inForceUntil", "message", "warningLine", "riskName", "rating",
+    "graphFormat",
 ]
 EXPECTED_DATATYPES = {
     "publishedOn": XSD.date, "changedOn": XSD.date, "holdingStartDate": XSD.date,
@@ -70,6 +71,7 @@ EXPECTED_DATATYPES = {
     "incidentOccurred": XSD.boolean,
     "lineStart": XSD.integer, "lineEnd": XSD.integer, "stepNumber": XSD.integer,
     "documentIndex": XSD.integer, "ordinal": XSD.integer, "warningLine": XSD.integer,
+    "graphFormat": XSD.integer,
 }
 EXPECTED_RANGES = {
     "evaluatingBody": PIA.EvaluatingBody, "affair": PIA.Affair, "usesSystem": PIA.System,

@@ -64,6 +64,20 @@ def test_iizuka_provision_to_municipality_heads(loaded_store):
     assert "市区町村長" in _line(str(row["evidence"]))
 
 
+def test_every_flow_has_one_own_evidence_among_its_evidence(loaded_store):
+    """pia:ownEvidence (what who-receives reads) is the flow's own pia:evidence: never a field's."""
+    table = loaded_store.select("""
+        PREFIX pia: <https://w3id.org/piagraph/ontology#>
+        SELECT ?flow (COUNT(DISTINCT ?own) AS ?owns) (SAMPLE(?linked) AS ?isEvidence) (SAMPLE(?about) AS ?hasAbout)
+        WHERE { GRAPH ?g { ?a pia:hasFlow ?flow .
+          OPTIONAL { ?flow pia:ownEvidence ?own .
+                     BIND(EXISTS { ?flow pia:evidence ?own } AS ?linked)
+                     BIND(EXISTS { ?own pia:aboutProperty ?p } AS ?about) } } }
+        GROUP BY ?flow""")
+    assert len(table.rows) > 50
+    assert {(r["owns"], r["isEvidence"], r["hasAbout"]) for r in table.rows} == {(1, True, False)}
+
+
 def test_iizuka_provision_to_prefectural_governor_basis(loaded_store):
     row = _iizuka_rows(loaded_store)["都道府県知事"]
     assert row["recipientKind"] == "都道府県知事"
