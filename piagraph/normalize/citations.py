@@ -984,6 +984,9 @@ class _Parser:
             i += 1
 
 
+# A cell is read twice in a row (its citations, then what is left unread), and the same cells recur
+# from flow to flow and document to document: the results are shared, read-only, by both readers.
+@lru_cache(maxsize=256)
 def _parse(text: str, municipality: str | None) -> tuple[str, list[int], list[int], _Parser]:
     norm, starts, ends = _normalize(text)
     breaks = _breaks(text)
