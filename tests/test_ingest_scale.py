@@ -12,6 +12,7 @@ import piagraph.ingest as ingest_module
 from piagraph.errors import StoreError
 from piagraph.ingest import file_hash, ingest, loaded_sources
 from piagraph.store import EmbeddedStore
+from piagraph.summary import store_statistics
 from piagraph.terms import PIA, literal
 from tests.conftest import SAMPLES, sample_path
 
@@ -75,11 +76,18 @@ def test_resume_rebuilds_files_written_in_an_older_graph_format(tmp_path):
                      "?d <%ssourceDocument> %s ; <%sgraphFormat> ?v } }"
                      % (PIA, PIA, literal(old), PIA))
         assert old not in {f for f, h in loaded_sources(store).items() if h}
+        assert _outdated(store) == 1  # piagraph stats says so
         report = ingest([str(folder)], store, skip_unchanged=True)
         assert {f.path: f.status for f in report.files}[old] == "loaded"
         assert sorted(f.status for f in report.files) == ["loaded", "unchanged", "unchanged"]
         assert quads(store, tmp_path / "after.nq") == before
         assert loaded_sources(store)[old] == file_hash(old)
+        assert _outdated(store) is None
+
+
+def _outdated(store: EmbeddedStore) -> int | None:
+    rows = {str(r["what"]): r["count"] for r in store_statistics(store)}
+    return next((n for what, n in rows.items() if "older graph format" in what), None)
 
 
 def test_a_failed_bulk_batch_falls_back_to_one_transaction_per_file(tmp_path):
