@@ -34,26 +34,41 @@ _FORMATS = {
 QUAD_FORMATS = {"nq", "trig", "jsonld"}
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _integer(value: str) -> object:
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def _number(value: str) -> object:
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+# Typed literals that become Python values, by datatype IRI; every other literal is its lexical form.
+# One dict lookup per value: result tables hold thousands of values, and this runs for each.
+_CONVERT = {
+    f"{_XSD}integer": _integer, f"{_XSD}int": _integer, f"{_XSD}long": _integer,
+    f"{_XSD}boolean": lambda value: value in ("true", "1"),
+    f"{_XSD}decimal": _number, f"{_XSD}double": _number,
+}
+_NODES = (ox.NamedNode, ox.BlankNode)
+
+
 def term_value(term: object) -> object:
     """pyoxigraph term -> plain Python value (IRIs and strings as str; numbers, booleans typed)."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        datatype = term.datatype.value if term.datatype else ""
-        if datatype.endswith("#integer") or datatype.endswith("#int") or datatype.endswith("#long"):
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value
-        if datatype.endswith("#boolean"):
-            return term.value in ("true", "1")
-        if datatype.endswith("#decimal") or datatype.endswith("#double"):
-            try:
-                return float(term.value)
-            except ValueError:
-                return term.value
-        return term.value
-    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        convert = _CONVERT.get(term.datatype.value)
+        return term.value if convert is None else convert(term.value)
+    if isinstance(term, _NODES):
         return term.value
     return str(term)
 
@@ -127,7 +142,8 @@ class EmbeddedStore(Store):
         if isinstance(result, ox.QueryTriples):
             raise StoreError("CONSTRUCT/DESCRIBE queries are not tables; use export instead")
         columns = [v.value for v in result.variables]
-        rows = [{name: term_value(solution[name]) for name in columns} for solution in result]
+        # A solution iterates over its values in the order of the variables (None where unbound).
+        rows = [dict(zip(columns, map(term_value, solution), strict=True)) for solution in result]
         return ResultTable(columns, rows)
 
     def quad_count(self) -> int:
