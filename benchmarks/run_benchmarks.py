@@ -772,7 +772,7 @@ NOTES = """## Findings
   target for this machine that matches the design.
 - **Ingest memory at 20,000: 1,252 MB (meets).** The batches of 128 files / 32 MB and a report that no
   longer keeps printed warnings bring the peak from 2,205 MB (previous run) to 1,252 MB, 1,056 MB of it in
-  the writer, reached 1,362 s into the run. The parser processes stay near 70–100 MB.
+  the writer, reached 1,362 s into the run (the two parser processes: about 200 MB together then).
 - **Who-receives for one municipality.** 七尾市 has 52 flows carrying 個人番号 in 12 documents. Two changes
   since the previous run: (1) a flow's own evidence is also linked by `pia:ownEvidence` (a sub-property of
   `pia:evidence`), so the query no longer reads every field's evidence to find the one without
