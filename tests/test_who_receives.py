@@ -26,7 +26,7 @@ from piagraph.errors import QueryError
 from piagraph.model import Assessment, Evidence, Fact, Flow, System
 from piagraph.rdf import document_graph
 from piagraph.store import EmbeddedStore, GraphUpload
-from piagraph.terms import KINDS
+from piagraph.terms import KINDS, PIA
 from piagraph.vocabulary import load_vocabulary
 from tests.conftest import sample_path
 
@@ -280,6 +280,23 @@ def test_unknown_kind_names_lists_names_of_kind_other(tmp_path):
     assert unknown_kinds_warning([]) is None
     many = unknown_kinds_warning([(f"n{i}", "") for i in range(25)], limit=3)
     assert many == "unknown system/actor names: n0, n1, n2 … and 22 more; extend ontology/kinds.ttl"
+
+
+def test_unknown_kind_names_without_evidence_and_over_many_graphs(tmp_path, monkeypatch):
+    """A node without evidence is still named (with no location); past the dataset limit the graphs
+    are kept in Python, with the same answer."""
+    import piagraph.analyse.who_receives as module
+
+    with _synthetic_store(tmp_path, "ふしぎな箱", "なぞの団体") as store:
+        graph = store.graphs_of_source("synthetic.txt")[0]
+        store.update("INSERT DATA { GRAPH <%s> { <urn:x:bare> <%sname> \"はだかの箱\" ; "
+                     "<%ssystemKind> <%ssystem/other> } }" % (graph, PIA, PIA, KINDS))
+        expected = [("なぞの団体", "synthetic.txt:7"), ("はだかの箱", ""), ("ふしぎな箱", "synthetic.txt:3")]
+        assert unknown_kind_names(store) == expected
+        assert unknown_kind_names(store, ["synthetic.txt"]) == expected
+        monkeypatch.setattr(module, "_MAX_DATASET_GRAPHS", 0)
+        assert unknown_kind_names(store, ["synthetic.txt"]) == expected
+        assert unknown_kind_names(store, ["other.txt"]) == []
 
 
 def test_ingest_gathers_the_same_unknown_names_as_the_store_query(tmp_path):
