@@ -59,6 +59,9 @@ def test_show_prints_facts_with_line_references(tmp_path):
     warning = next(line for line in result.output.splitlines() if "3 systems share the page" in line)
     assert warning.startswith("  ・システム「予防接種台帳システム」③他のシステムとの接続")
     assert re.search(r"  \[(\S*/)?002_395353e375fa5b93\.txt:78\]$", warning)
+    # bookkeeping (graph format, the evidence node links) stays out of the outline
+    assert "graphFormat" not in result.output and "ownEvidence" not in result.output
+    assert "/evidence/" not in result.output
 
 
 def test_show_without_a_match_is_a_clear_error(tmp_path):

@@ -21,7 +21,8 @@ SECTIONS = (
     ("Change", "変更箇所"),
     ("Warning", "警告 (warnings)"),
 )
-SKIP = {"evidence", "sourceDocument", "documentIndex", "lineStart", "lineEnd", "contentHash", "warning", "warningLine",
+SKIP = {"evidence", "ownEvidence", "sourceDocument", "documentIndex", "lineStart", "lineEnd", "contentHash",
+        "graphFormat", "warning", "warningLine",
         "personalNumberRecipient", "hasFlow", "hasFile", "usesSystem", "hasRisk", "hasIncident", "hasContact", "hasChange", "recordItem"}
 
 
