@@ -7,7 +7,9 @@ A query declares its parameters in header comments::
 and uses it as the variable ``?param_municipality``. Parameters are bound as RDF terms in a ``VALUES`` block at the top of the outermost WHERE (or at a
 ``#@values`` marker): the value is escaped as a literal (or checked as an IRI / integer / date) and
 never pasted into the query text, so quotes, braces or ``#`` in a value cannot change the query.
-Absent optional parameters are bound to UNDEF. The same text runs on every SPARQL 1.1 backend.
+Absent optional parameters are left out of the block (unbound, as an UNDEF cell would leave them): an
+UNDEF column made Virtuoso 7 plan a query 100-300 times slower (who-receives --by-recipient: 24 s instead
+of 0.1 s on 2,000 assessments). The same text runs on every SPARQL 1.1 backend.
 """
 
 from __future__ import annotations
@@ -115,10 +117,11 @@ def bind(query: NamedQuery, values: dict[str, object] | None = None) -> str:
     missing = [p.name for p in query.params if not p.optional and p.name not in values]
     if missing:
         raise QueryError(f"query {query.name} needs --param {missing[0]}=VALUE")
-    if not query.params:
-        return query.text
-    names = " ".join(f"?param_{p.name}" for p in query.params)
-    cells = " ".join(term_for(p, values[p.name]) if p.name in values else "UNDEF" for p in query.params)
+    given = [p for p in query.params if p.name in values]
+    if not given:
+        return query.text.replace("#@values", "", 1)
+    names = " ".join(f"?param_{p.name}" for p in given)
+    cells = " ".join(term_for(p, values[p.name]) for p in given)
     block = f"VALUES ({names}) {{ ({cells}) }}"
     if "#@values" in query.text:
         return query.text.replace("#@values", block, 1)

@@ -48,13 +48,19 @@ def who_receives(store: Store, municipality: str | None = None, recipient: str |
                                  "assessment": assessment}
     if all_flows:
         params["all"] = True
+    seeded = bool(municipality) and not assessment
+    if seeded:
+        # The municipality's documents seed the query below, which is the same restriction as its
+        # FILTER. Bound as a constant as well, it made Virtuoso 7 start from every graph's
+        # pia:municipality instead of the seed (250 ms instead of 80 at 2,000 documents).
+        params["municipality"] = None
     text = bind(load_query("who-receives"), params)
     if not all_flows:
         text = text.replace("#@carries", "?flow pia:carriesPersonalNumber true .", 1)
     graphs = None
     if assessment:
         graphs = graphs_of_subjects(store, [assessment])
-    elif municipality:
+    elif seeded:
         # Start from the municipality's assessments (IRIs checked by ``iri``), in their graphs only:
         # the answer then costs the same in a national store as in a small one.
         # One round trip finds both: the graphs restrict the query, the IRIs seed it.
