@@ -305,6 +305,63 @@ def query_subprocess(engine: str, target: str, params: dict[str, Any], args: arg
     return result
 
 
+def code_commit() -> str:
+    """The commit of the code being measured, marked when piagraph/ or queries/ has local changes."""
+    git = ["git", "-C", str(ROOT)]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    if commit and subprocess.run([*git, "status", "--porcelain", "--", "piagraph", "queries"],
+                                 capture_output=True, text=True).stdout.strip():
+        commit += " with uncommitted changes"
+    return commit
+
+
+def run_endpoint_ingest(n: int, folder: Path, expected_quads: int, args: argparse.Namespace) -> dict[str, Any]:
+    """`piagraph ingest --endpoint` into a fresh Virtuoso: the end-to-end load a team's server sees (parse,
+    then SPARQL Update over HTTP, file by file), as opposed to the bulk loader measured above."""
+    from piagraph.store.remote import RemoteStore
+    from tests.virtuoso import VirtuosoServer, VirtuosoUnavailable
+
+    target = Path(args.cache) / f"virtuoso-ingest-{n}"
+    shutil.rmtree(target, ignore_errors=True)
+    server = VirtuosoServer(target, buffers=args.virtuoso_buffers)
+    try:
+        server.start()
+    except VirtuosoUnavailable as exc:
+        return {"skipped": str(exc)}
+    try:
+        pid = server.pid()
+        monitor = TreeMonitor(pid) if pid else None
+        log(f"N={n}: piagraph ingest --endpoint (Virtuoso) --workers {args.workers} ...")
+        run = run_measured([sys.executable, "-m", "piagraph.cli", "ingest", "--endpoint", server.endpoint,
+                            "--workers", str(args.workers), "-q", str(folder)])
+        if monitor:
+            monitor.stop()
+        quads = RemoteStore(server.endpoint, read_only=True).quad_count()
+        summary = run["stderr"].strip().splitlines()[-1] if run["stderr"].strip() else ""
+        log(f"N={n}: ingest --endpoint {run['wall_s']:.0f} s wall, {run['cpu_s']:.0f} s client CPU, "
+            f"{quads:,} quads (embedded store: {expected_quads:,}); {summary}")
+        return {"date": time.strftime("%Y-%m-%d %H:%M"), "commit": code_commit(), "documents": n,
+                "quads": quads, "expected_quads": expected_quads, "summary": summary,
+                "server_peak_rss_mb": monitor.peak_tree / 2**20 if monitor else None,
+                **{k: v for k, v in run.items() if k not in ("stdout", "stderr", "rss_timeline")}}
+    finally:
+        server.stop()
+        if not args.keep_stores:
+            shutil.rmtree(target, ignore_errors=True)
+
+
+def endpoint_ingest_only(results: dict[str, Any], args: argparse.Namespace) -> None:
+    """--endpoint-ingest-only: the endpoint ingest of recorded sizes, on their cached corpora."""
+    for n in args.sizes:
+        recorded = results.get(str(n))
+        if not recorded or "virtuoso" not in recorded["engines"]:
+            raise SystemExit(f"--endpoint-ingest-only: {args.results} has no run of N={n} with Virtuoso")
+        folder = Path(recorded["corpus"]["folder"])
+        if not folder.is_dir():
+            raise SystemExit(f"--endpoint-ingest-only: the corpus {folder} of N={n} is gone; run that size again")
+        recorded["engines"]["virtuoso"]["ingest_endpoint"] = run_endpoint_ingest(n, folder, recorded["quads"], args)
+
+
 def requery(results: dict[str, Any], args: argparse.Namespace) -> None:
     """--requery-store: the query latencies of one recorded size, measured again on its kept store."""
     if len(args.sizes) != 1 or str(args.sizes[0]) not in results:
@@ -315,13 +372,8 @@ def requery(results: dict[str, Any], args: argparse.Namespace) -> None:
         raise SystemExit(f"{store}: not an embedded store")
     log(f"N={recorded['n']}: oxigraph queries again on {store} ...")
     queries = query_subprocess("oxigraph", str(store), recorded["params"], args)
-    git = ["git", "-C", str(ROOT)]
-    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    if commit and subprocess.run([*git, "status", "--porcelain", "--", "piagraph", "queries"],
-                                 capture_output=True, text=True).stdout.strip():
-        commit += " with uncommitted changes"
     recorded["engines"]["oxigraph"]["requery"] = {
-        "date": time.strftime("%Y-%m-%d %H:%M"), "commit": commit, "store": str(store),
+        "date": time.strftime("%Y-%m-%d %H:%M"), "commit": code_commit(), "store": str(store),
         "command": "python benchmarks/run_benchmarks.py " + " ".join(sys.argv[1:]), "queries": queries}
     log(f"N={recorded['n']}: oxigraph queries again {brief(queries)}")
 
@@ -494,6 +546,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
             log(f"N={n}: rdflib {brief(q)}")
     if "virtuoso" in args.engines:
         result["engines"]["virtuoso"] = run_virtuoso(n, cache, nquads, params, args)
+        if n <= args.endpoint_ingest_max and "skipped" not in result["engines"]["virtuoso"]:
+            result["engines"]["virtuoso"]["ingest_endpoint"] = run_endpoint_ingest(n, folder, quads, args)
     if args.scale_to > n and n == max(args.sizes):
         result["scaled"] = run_scaled(n, nquads, params, args)
     shutil.rmtree(nquads, ignore_errors=True)
@@ -616,6 +670,23 @@ def write_report(results: dict[str, Any], path: Path, command: str) -> None:
             size = f"{e['size_mb']:,.0f}" if e.get("size_mb") else "(memory)"
             rss = f"{e['peak_rss_mb']:,.0f}" if e.get("peak_rss_mb") else "–"
             lines.append(f"| {r['n']:,} | {engine} | {e['load_s']:,.1f} | {rss} | {size} | {note} |")
+    endpoint_rows = [(results[key]["n"], results[key]["engines"]["virtuoso"]["ingest_endpoint"]) for key in sizes
+                     if "ingest_endpoint" in results[key]["engines"].get("virtuoso", {})]
+    if endpoint_rows:
+        lines += ["", "## Ingest through a SPARQL endpoint (`piagraph ingest --endpoint`, a fresh Virtuoso)", "",
+                  "The same corpus, parsed by piagraph and written file by file with SPARQL Update over HTTP "
+                  "(what a team's server sees), against the bulk loader above.", "",
+                  "| N | date | code | documents | quads in the server (embedded store) | wall s | docs/s | "
+                  "client CPU s | client peak RSS MB | server peak RSS MB |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for n, e in endpoint_rows:
+            if "skipped" in e:
+                lines.append(f"| {n:,} | – | – | – | – | – | – | – | – | skipped: {e['skipped']} |")
+                continue
+            server = f"{e['server_peak_rss_mb']:,.0f}" if e.get("server_peak_rss_mb") else "–"
+            lines.append(f"| {n:,} | {e['date']} | {e['commit']} | {e['documents']:,} | {e['quads']:,} "
+                         f"({e['expected_quads']:,}) | {e['wall_s']:,.0f} | {n / e['wall_s']:.1f} | "
+                         f"{e['cpu_s']:,.0f} | {e['peak_rss_mb']:,.0f} | {server} |")
     lines += ["", "## Query latency (ms, median of 5 in a fresh process; the library calls the commands make)", "",
               "| N | engine | " + " | ".join(TASK_LABELS[t] for t in TASKS) + " |",
               "|---|---|" + "---|" * len(TASKS)]
@@ -739,15 +810,11 @@ def targets_section(results: dict[str, Any]) -> list[str]:
 
 NOTES = """## Findings
 
-- **Ingest at 20,000: 29 minutes, not 10.** The run above parsed and loaded 20,000 documents (25.9 M quads)
-  in 1,767 s at 11.3 documents/s, with 3,067 s of CPU on 2 cores (the previous run: 1,580 s and 2,728 s).
-  The machine was slower during this run than during the previous one: the same parser code took 62–63 ms
-  of CPU per document on the same 501 documents at 21:50 and 76 ms at 22:56, and the profile above shows
-  0.28 s for a 全項目 (pdf) document where the previous run showed 0.22 s. The bulk batches are also smaller
-  since the previous run (32 MB instead of 48 MB, for memory; see below), which costs loader CPU. One parser
-  change is in this run: a legal-citation cell is parsed once for both of its readers (its citations, and
-  what is left unread) and recurring cells are not parsed again, 7 % less parser CPU (67.6 → 62.5 ms per
-  document on those 501 documents, measured back to back).
+- **Ingest at 20,000: 28 minutes, not 10.** The run above parsed and loaded 20,000 documents (25.9 M quads)
+  in 1,680 s at 11.9 documents/s, with 2,900 s of CPU on 2 cores. The ingest code is the same as in the
+  previous run (1,767 s, 3,067 s of CPU): the difference is this machine's speed, which varies by about 20 %
+  (the same parser code took 62–63 ms of CPU per document on the same 501 documents at one time and 76 ms
+  at another). Compare CPU seconds between runs, and expect that much spread.
 - **Why 10 minutes is out of reach with this store and this graph.** Ten minutes on 2 cores is 1,200 s of
   CPU in all, 60 ms per document. Measured floors on this machine:
   - the parser and the RDF builder: 62–76 ms per document (1,240–1,520 s at 20,000), with a flat profile;
@@ -770,38 +837,44 @@ NOTES = """## Findings
   document (e.g. evidence kept per document outside the per-fact graph), a cheaper store for the bulk of the
   evidence, more cores (parsing scales with `--workers`; the loader uses RocksDB's background threads), or a
   target for this machine that matches the design.
-- **Ingest memory at 20,000: 1,252 MB (meets).** The batches of 128 files / 32 MB and a report that no
-  longer keeps printed warnings bring the peak from 2,205 MB (previous run) to 1,252 MB, 1,056 MB of it in
-  the writer, reached 1,362 s into the run (the two parser processes: about 200 MB together then).
-- **Who-receives for one municipality.** 七尾市 has 52 flows carrying 個人番号 in 12 documents. Two changes
-  since the previous run: (1) a flow's own evidence is also linked by `pia:ownEvidence` (a sub-property of
-  `pia:evidence`), so the query no longer reads every field's evidence to find the one without
-  `pia:aboutProperty` (same rows; 25 % faster on a 2,000-document store); the full run above has it.
-  (2) Result rows are built from each solution's values in order, with one dict lookup per literal's
-  datatype (a 52-row answer: 2.5 ms → 0.4 ms). The full run (with (1)) measured 51 ms; the same store
-  measured again with (1) and (2) gave 47 and then 46 ms (the "again" row shows the last), with the first
-  call of a fresh process at about 95 ms (cold caches) and, in a warm process, medians of 31–36 ms. So it
-  meets the target by a few ms, which is within this machine's run-to-run variation (±30 % for the same
-  query from one minute to the next). The rest is Oxigraph's lookups, each OPTIONAL costing 2–5 ms; the
-  next step would be fewer of them per flow: the kinds' and methods' labels held in the process, and a
-  direct link to the evidence of a flow's ①法令上の根拠 (read now by scanning its fields' evidence).
-- **Nationwide who-receives: 1.3–1.5 s at 20,000 (meets; 835 ms in the previous run, same query, on the
-  faster machine).** At
-  ingest each flow carrying 個人番号 gets `pia:personalNumberRecipient`, a recipient group whose IRI is the
-  same in every graph; the query counts flows per (graph, group) in one index scan, joins a graph →
-  municipality table (one scan) and labels the few hundred groups last.
+- **Ingest memory at 20,000: 1,300 MB (meets).** Batches of 128 files / 32 MB and a report that does not
+  keep printed warnings hold the peak there (2,205 MB two runs ago); 1,137 MB of it is the writer, reached
+  1,121 s into the run.
+- **Who-receives for one municipality: 45 ms (meets, by 5 ms).** 七尾市 has 52 flows carrying 個人番号 in
+  12 documents. A flow's own evidence is linked by `pia:ownEvidence` (a sub-property of `pia:evidence`), so
+  the query does not read every field's evidence to find it, and result rows are built from each solution's
+  values in order. The first call of a fresh process takes about 100 ms (cold caches); in a warm process the
+  medians are 25–36 ms. The margin is within this machine's run-to-run variation (±30 % for the same query
+  from one minute to the next). The rest is Oxigraph's lookups, each OPTIONAL costing 2–5 ms; removing the
+  kinds' and methods' labels or the ①法令上の根拠 evidence from the query saved only 3–5 ms each when tried
+  on the previous run's 20,000 store (same corpus, same graph format), within that noise.
+- **Nationwide who-receives: 1.3 s at 20,000 (meets).** At ingest each flow carrying 個人番号 gets
+  `pia:personalNumberRecipient`, a recipient group whose IRI is the same in every graph; the query counts
+  flows per (graph, group) in one index scan, joins a graph → municipality table (one scan) and labels the
+  few hundred groups last.
 - **Oxigraph and `GRAPH ?g`.** Oxigraph evaluates `GRAPH ?g { … OPTIONAL … }` over every graph of the
   store even when only one assessment's graph can match, so per-assessment queries are restricted to the
   graphs they need (`Store.select(…, graphs=…)`, FROM NAMED): without it the same who-receives query took
   3.3–3.8 s at 2,000 documents instead of 20–30 ms. A FILTER is applied after all OPTIONALs of its group, so a selective condition
   goes in a required pattern or a group of its own (who-receives.rq).
-- **Virtuoso** bulk-loads the N-Quads several times faster than the parser produces them (288 s at 20,000)
+- **Virtuoso** bulk-loads the N-Quads several times faster than the parser produces them (284 s at 20,000)
   and answers the per-assessment calls in tens to hundreds of milliseconds; its results must be asked as
-  Turtle (RemoteStore does) because its JSON is slow and its TSV is not spec TSV. Its nationwide grouping
-  took 24 s at 2,000 and 3.9 s at 20,000 in this run, as in the two before (21 s / 3.7 s, 26 s / 3.5 s): a
-  reproducible choice of its optimiser at the smaller size, not looked into yet.
-- **rdflib** raises `NotBoundError` on who-receives.rq and flows.rq (an rdflib bug with unbound variables
-  inside aggregates, apparently), and its memory store is an order of magnitude slower: a baseline, not an option.
+  Turtle (RemoteStore does) because its JSON is slow and its TSV is not spec TSV.
+  - **Its plans depend on how parameters are bound.** The three runs before this one measured its
+    nationwide grouping at 21–26 s at 2,000 documents but 3.5–3.9 s at 20,000. The cause was the VALUES
+    block that binds a query's parameters: an absent parameter was an UNDEF cell, and with an UNDEF column
+    Virtuoso 7 chose a plan about 200 times slower for that query (24 s → 0.12 s at 2,000 once absent
+    parameters are left out of the block; with a municipality bound, 16 s → 0.08 s). Leaving them out is
+    the same query in SPARQL, so every named query now does. For who-receives of one municipality the
+    opposite held: a lone constant made Virtuoso start from every graph's `pia:municipality` (250 ms; an
+    error, "No table DB.DBA.SPARQL_BINDINGS_VIEW_C_0", on the 20,000 store). who_receives() therefore does
+    not bind the municipality it has already turned into the documents that seed the query. Measured warm
+    on the same 20,000 store, that call takes 71 ms either way; the 117 ms above is a cold server's median
+    (its first call took 3.5 s).
+  - **Its nationwide grouping at 20,000 takes 4–5 s** with or without UNDEF (4.0–5.3 s measured back to
+    back); counting flows per (graph, group) alone takes 4 s there. The targets are for the embedded store.
+- **rdflib** raises `NotBoundError` on who-receives.rq and flows.rq (aggregates over variables that an
+  OPTIONAL left unbound: rdflib issue #882, open), and its memory store is an order of magnitude slower: a baseline, not an option.
 
 ## Notes
 
@@ -836,6 +909,12 @@ def main() -> None:
     parser.add_argument("--task-timeout", type=float, default=300.0, help="one run of one query task")
     parser.add_argument("--rdflib-max-quads", type=int, default=1_500_000)
     parser.add_argument("--virtuoso-buffers", type=int, default=250_000, help="8 KB pages (250,000 = 2 GB)")
+    parser.add_argument("--endpoint-ingest-max", type=int, default=2000,
+                        help="also time `piagraph ingest --endpoint` into a fresh Virtuoso up to this N "
+                             "(about 9 documents/s)")
+    parser.add_argument("--endpoint-ingest-only", action="store_true",
+                        help="only that endpoint ingest, for the --sizes already in --results (their cached "
+                             "corpora); recorded with its own date and commit, and the report rewritten")
     parser.add_argument("--keep-stores", action="store_true", help="keep the stores in --cache")
     parser.add_argument("--report-only", action="store_true", help="rewrite the report from --results")
     parser.add_argument("--requery-store", metavar="PATH",
@@ -863,6 +942,9 @@ def main() -> None:
     if args.requery_store:
         requery(results, args)
         results_path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    elif args.endpoint_ingest_only:
+        endpoint_ingest_only(results, args)
+        results_path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     elif not args.report_only:
         for n in args.sizes:
             previous = results.get(str(n), {})
@@ -872,7 +954,7 @@ def main() -> None:
                 results[str(n)]["scaled"] = {**previous["scaled"], "date": previous["scaled"].get(
                     "date", previous.get("date"))}
             results_path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    if (args.report_only or args.requery_store) and results:  # name the command that measured the run
+    if (args.report_only or args.requery_store or args.endpoint_ingest_only) and results:  # the run's command
         measured = results[max(results, key=int)].get("command")
         shown = f"`{measured}` (report rewritten by `{command}`)" if measured else f"`{command}`"
     else:

@@ -8,7 +8,7 @@ and uses it as the variable ``?param_municipality``. Parameters are bound as RDF
 ``#@values`` marker): the value is escaped as a literal (or checked as an IRI / integer / date) and
 never pasted into the query text, so quotes, braces or ``#`` in a value cannot change the query.
 Absent optional parameters are left out of the block (unbound, as an UNDEF cell would leave them): an
-UNDEF column made Virtuoso 7 plan a query 100-300 times slower (who-receives --by-recipient: 24 s instead
+UNDEF column made Virtuoso 7 plan a query about 200 times slower (who-receives --by-recipient: 24 s instead
 of 0.1 s on 2,000 assessments). The same text runs on every SPARQL 1.1 backend.
 """
 
