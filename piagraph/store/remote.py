@@ -24,7 +24,9 @@ What that guarantees:
   but a reader running at the same moment may see a new document partly written, or, during a
   re-ingest, the staging copy beside the old one. Only a failure inside the final DROP/MOVE (the
   server dying at that instant) can leave a mix; the error says so, and ingesting the file again
-  repairs it. A request larger than ``max_request_bytes`` is split, with the swap in the last one.
+  repairs it. As its requests are not transactions anyway, piagraph sends Virtuoso each operation as
+  a request of its own (4-5 times faster than one request holding them all). Elsewhere, a request
+  larger than ``max_request_bytes`` is split, with the swap in the last one.
 - with a Graph Store Protocol endpoint (``graph_store=``, or $PIAGRAPH_GRAPH_STORE) each graph is
   one PUT: atomic per document graph on every server, not per file.
 
@@ -495,12 +497,18 @@ class RemoteStore(Store):
         swap = [f"DROP SILENT GRAPH {iri(g)}" for g in old if g not in staging]
         swap += [f"MOVE SILENT GRAPH {iri(s)} TO GRAPH {iri(g)}" for g, s in staging.items()]
         swap += [f"DROP SILENT GRAPH {iri(u.graph)}" for u in uploads if not u.ntriples.strip() and staging]
-        requests = self._requests(inserts)
-        if swap and requests and len(requests[-1]) + sum(len(s) + 3 for s in swap) <= self.max_request_bytes:
-            requests[-1] += " ;\n" + " ;\n".join(swap)
-        elif swap:
-            requests.append(" ;\n".join(swap))
-        swap_request = len(requests) - 1 if swap else len(requests)
+        if self._is_virtuoso():
+            # Virtuoso commits each operation of a request on its own anyway, and runs them 4-5 times
+            # faster as separate requests (a file's DROP + INSERT DATA at 2,000 documents: 0.3 s in one
+            # request, 0.06-0.09 s in two).
+            requests, swap_request = [*inserts, *swap], len(inserts)
+        else:
+            requests = self._requests(inserts)
+            if swap and requests and len(requests[-1]) + sum(len(s) + 3 for s in swap) <= self.max_request_bytes:
+                requests[-1] += " ;\n" + " ;\n".join(swap)
+            elif swap:
+                requests.append(" ;\n".join(swap))
+            swap_request = len(requests) - 1 if swap else len(requests)
         for number, text in enumerate(requests):
             try:
                 self.update(text)
