@@ -872,12 +872,14 @@ NOTES = """## Findings
     on the same 20,000 store, that call takes 71 ms either way; the 117 ms above is a cold server's median
     (its first call took 3.5 s).
   - **Loading it through piagraph** (`ingest --endpoint`, the table "Ingest through a SPARQL endpoint")
-    gives the same quads as the embedded store, but slows down as the server fills: 8.8 documents/s at
-    100, 3.5 at 2,000, with virtuoso-t using a whole core and piagraph mostly waiting (156 s of client CPU
-    in 572 s). Not investigated further: a first national load goes faster through the embedded store, an
-    N-Quads export and Virtuoso's bulk loader (284 s at 20,000), as the README says; `ingest --endpoint`
-    is for the files that change afterwards. Sending the updates directly (application/sparql-update)
-    instead of through SPARQLWrapper took the client's CPU from 22 s to 9 s per 100 files.
+    gives the same quads as the embedded store: 10.6 documents/s at 100 and 8.9 at 2,000. Two changes
+    since its first measurement (commit 83d9acf: 8.8 and 3.5 documents/s, virtuoso-t using a whole core
+    while piagraph waited): updates are POSTed directly as application/sparql-update instead of through
+    SPARQLWrapper, whose regexes and URL-encoding cost more client CPU than the server's work (22 s → 9 s
+    of client CPU per 100 files); and Virtuoso gets each operation of a file's update as a request of its
+    own, since it does not make one request a transaction anyway: the same DROP + INSERT DATA took 0.3 s in
+    one request and 0.06–0.09 s in two at 2,000 documents. Not measured at 20,000 (about 40 minutes at this
+    rate); Virtuoso's bulk loader of an N-Quads export is the measured path there (284 s).
   - **Its nationwide grouping at 20,000 takes 4–5 s** with or without UNDEF (4.0–5.3 s measured back to
     back); counting flows per (graph, group) alone takes 4 s there. The targets are for the embedded store.
 - **rdflib** raises `NotBoundError` on who-receives.rq and flows.rq (aggregates over variables that an
@@ -918,7 +920,7 @@ def main() -> None:
     parser.add_argument("--virtuoso-buffers", type=int, default=250_000, help="8 KB pages (250,000 = 2 GB)")
     parser.add_argument("--endpoint-ingest-max", type=int, default=2000,
                         help="also time `piagraph ingest --endpoint` into a fresh Virtuoso up to this N "
-                             "(3.5 documents/s at 2,000)")
+                             "(8.9 documents/s at 2,000)")
     parser.add_argument("--endpoint-ingest-only", action="store_true",
                         help="only that endpoint ingest, for the --sizes already in --results (their cached "
                              "corpora); recorded with its own date and commit, and the report rewritten")
