@@ -40,7 +40,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -315,39 +315,50 @@ def code_commit() -> str:
     return commit
 
 
+@contextlib.contextmanager
+def fresh_virtuoso(folder: Path, args: argparse.Namespace) -> Iterator[tuple[Any, TreeMonitor | None]]:
+    """A new Virtuoso database in ``folder`` with its memory sampled: (server, monitor). Stopped (and the
+    folder removed unless --keep-stores) afterwards; VirtuosoUnavailable when it cannot start."""
+    from tests.virtuoso import VirtuosoServer
+
+    shutil.rmtree(folder, ignore_errors=True)
+    server = VirtuosoServer(folder, buffers=args.virtuoso_buffers)
+    server.start()
+    monitor = None
+    try:
+        pid = server.pid()
+        monitor = TreeMonitor(pid) if pid else None
+        yield server, monitor
+    finally:
+        if monitor:
+            monitor.stop()
+        server.stop()
+        if not args.keep_stores:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def run_endpoint_ingest(n: int, folder: Path, expected_quads: int, args: argparse.Namespace) -> dict[str, Any]:
     """`piagraph ingest --endpoint` into a fresh Virtuoso: the end-to-end load a team's server sees (parse,
     then SPARQL Update over HTTP, file by file), as opposed to the bulk loader measured above."""
     from piagraph.store.remote import RemoteStore
-    from tests.virtuoso import VirtuosoServer, VirtuosoUnavailable
+    from tests.virtuoso import VirtuosoUnavailable
 
-    target = Path(args.cache) / f"virtuoso-ingest-{n}"
-    shutil.rmtree(target, ignore_errors=True)
-    server = VirtuosoServer(target, buffers=args.virtuoso_buffers)
     try:
-        server.start()
+        with fresh_virtuoso(Path(args.cache) / f"virtuoso-ingest-{n}", args) as (server, monitor):
+            log(f"N={n}: piagraph ingest --endpoint (Virtuoso) --workers {args.workers} ...")
+            run = run_measured([sys.executable, "-m", "piagraph.cli", "ingest", "--endpoint", server.endpoint,
+                                "--workers", str(args.workers), "-q", str(folder)])
+            server_peak = monitor.peak_tree / 2**20 if monitor else None
+            quads = RemoteStore(server.endpoint, read_only=True).quad_count()
     except VirtuosoUnavailable as exc:
         return {"skipped": str(exc)}
-    try:
-        pid = server.pid()
-        monitor = TreeMonitor(pid) if pid else None
-        log(f"N={n}: piagraph ingest --endpoint (Virtuoso) --workers {args.workers} ...")
-        run = run_measured([sys.executable, "-m", "piagraph.cli", "ingest", "--endpoint", server.endpoint,
-                            "--workers", str(args.workers), "-q", str(folder)])
-        if monitor:
-            monitor.stop()
-        quads = RemoteStore(server.endpoint, read_only=True).quad_count()
-        summary = run["stderr"].strip().splitlines()[-1] if run["stderr"].strip() else ""
-        log(f"N={n}: ingest --endpoint {run['wall_s']:.0f} s wall, {run['cpu_s']:.0f} s client CPU, "
-            f"{quads:,} quads (embedded store: {expected_quads:,}); {summary}")
-        return {"date": time.strftime("%Y-%m-%d %H:%M"), "commit": code_commit(), "documents": n,
-                "quads": quads, "expected_quads": expected_quads, "summary": summary,
-                "server_peak_rss_mb": monitor.peak_tree / 2**20 if monitor else None,
-                **{k: v for k, v in run.items() if k not in ("stdout", "stderr", "rss_timeline")}}
-    finally:
-        server.stop()
-        if not args.keep_stores:
-            shutil.rmtree(target, ignore_errors=True)
+    summary = run["stderr"].strip().splitlines()[-1] if run["stderr"].strip() else ""
+    log(f"N={n}: ingest --endpoint {run['wall_s']:.0f} s wall, {run['cpu_s']:.0f} s client CPU, "
+        f"{quads:,} quads (embedded store: {expected_quads:,}); {summary}")
+    return {"date": time.strftime("%Y-%m-%d %H:%M"), "commit": code_commit(), "documents": n,
+            "quads": quads, "expected_quads": expected_quads, "summary": summary,
+            "server_peak_rss_mb": server_peak,
+            **{k: v for k, v in run.items() if k not in ("stdout", "stderr", "rss_timeline")}}
 
 
 def endpoint_ingest_only(results: dict[str, Any], args: argparse.Namespace) -> None:
@@ -559,37 +570,27 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_virtuoso(n: int, cache: Path, nquads: Path, params: dict[str, Any], args: argparse.Namespace) -> dict:
-    from tests.virtuoso import VirtuosoServer, VirtuosoUnavailable
+    import psutil
+
+    from tests.virtuoso import VirtuosoUnavailable
 
     folder = cache / f"virtuoso-{n}"
-    shutil.rmtree(folder, ignore_errors=True)
-    server = VirtuosoServer(folder, buffers=args.virtuoso_buffers)
     try:
-        server.start()
+        with fresh_virtuoso(folder, args) as (server, monitor):
+            log(f"N={n}: virtuoso bulk load ...")
+            started = time.monotonic()
+            server.bulk_load(nquads)
+            load_s = time.monotonic() - started
+            q = query_subprocess("virtuoso", server.endpoint, params, args)
+            peak = monitor.peak_tree / 2**20 if monitor else None
+            pid = server.pid()
+            with contextlib.suppress(psutil.Error):
+                peak = max(peak or 0, psutil.Process(pid).memory_info().rss / 2**20) if pid else peak
+            size = du_mb(folder)
     except VirtuosoUnavailable as exc:
         return {"skipped": str(exc)}
-    try:
-        import psutil
-
-        pid = server.pid()
-        monitor = TreeMonitor(pid) if pid else None
-        log(f"N={n}: virtuoso bulk load ...")
-        started = time.monotonic()
-        server.bulk_load(nquads)
-        load_s = time.monotonic() - started
-        q = query_subprocess("virtuoso", server.endpoint, params, args)
-        peak = monitor.peak_tree / 2**20 if monitor else None
-        if monitor:
-            monitor.stop()
-        with contextlib.suppress(psutil.Error):
-            peak = max(peak or 0, psutil.Process(pid).memory_info().rss / 2**20) if pid else peak
-        log(f"N={n}: virtuoso load {load_s:.0f} s; {brief(q)}")
-        return {"load_s": load_s, "peak_rss_mb": peak, "size_mb": du_mb(folder), "queries": q,
-                "buffers": args.virtuoso_buffers}
-    finally:
-        server.stop()
-        if not args.keep_stores:
-            shutil.rmtree(folder, ignore_errors=True)
+    log(f"N={n}: virtuoso load {load_s:.0f} s; {brief(q)}")
+    return {"load_s": load_s, "peak_rss_mb": peak, "size_mb": size, "queries": q, "buffers": args.virtuoso_buffers}
 
 
 # -- report ------------------------------------------------------------------------------------------
