@@ -44,16 +44,14 @@ def who_receives(store: Store, municipality: str | None = None, recipient: str |
 
     ``recipient`` matches part of the recipient's printed name or of its kind's label.
     """
-    params: dict[str, object] = {"municipality": municipality, "recipient": recipient,
+    # With a municipality (and no assessment) its documents seed the query below: the same restriction
+    # as the query's municipality FILTER, so that parameter is not bound as well. Bound as a constant,
+    # it made Virtuoso 7 start from every graph's pia:municipality (250 ms instead of 80 at 2,000).
+    seeded = bool(municipality) and not assessment
+    params: dict[str, object] = {"municipality": None if seeded else municipality, "recipient": recipient,
                                  "assessment": assessment}
     if all_flows:
         params["all"] = True
-    seeded = bool(municipality) and not assessment
-    if seeded:
-        # The municipality's documents seed the query below, which is the same restriction as its
-        # FILTER. Bound as a constant as well, it made Virtuoso 7 start from every graph's
-        # pia:municipality instead of the seed (250 ms instead of 80 at 2,000 documents).
-        params["municipality"] = None
     text = bind(load_query("who-receives"), params)
     if not all_flows:
         text = text.replace("#@carries", "?flow pia:carriesPersonalNumber true .", 1)

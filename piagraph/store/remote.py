@@ -8,13 +8,13 @@ tabs inside values unescaped) and its JSON is slow (46 s for 60,000 rows where C
 piagraph asks it for the result set as Turtle (the W3C result-set vocabulary: typed, about as fast
 as CSV) and for ASK as JSON.
 
-Writes: one SPARQL Update request per file, POSTed directly as application/sparql-update
-(``drop_and_insert_update`` with its INSERT DATA split into blocks of ``chunk_triples``: Virtuoso's
-SPARQL parser fails above about 5,000 triples in one block). A file whose graphs are not in the store
-yet is written straight into its graphs; on failure those graphs are dropped again. A file already
-loaded is written into staging graphs first, and the same request ends with ``DROP`` of the old graphs
-and ``MOVE`` of the staging graphs into place; on failure the staging graphs are dropped and the old
-graphs were never touched.
+Writes: one SPARQL Update request per file (one per operation on Virtuoso, see below), POSTed directly
+as application/sparql-update (``drop_and_insert_update`` with its INSERT DATA split into blocks of
+``chunk_triples``: Virtuoso's SPARQL parser fails above about 5,000 triples in one block). A file whose
+graphs are not in the store yet is written straight into its graphs; on failure those graphs are
+dropped again. A file already loaded is written into staging graphs first, and the same request ends
+with ``DROP`` of the old graphs and ``MOVE`` of the staging graphs into place; on failure the staging
+graphs are dropped and the old graphs were never touched.
 
 What that guarantees:
 - on a transactional server (Oxigraph server, Fuseki/TDB2, GraphDB, Stardog) one request is one
