@@ -24,6 +24,7 @@ from piagraph.model import Assessment, CouncilReview
 from piagraph.parse import parse_source
 from piagraph.rdf import GRAPH_FORMAT, document_graph
 from piagraph.read import DEFAULT_MAX_BYTES, read_path
+from piagraph.read.files import source_name
 from piagraph.store.base import GraphUpload, Store
 from piagraph.terms import PIA, iri
 from piagraph.vocabulary import load_vocabulary
@@ -167,8 +168,7 @@ def process_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, display_name: st
     try:
         source = read_path(path, max_bytes=max_bytes)
         if display_name:
-            source.path = display_name
-            path = display_name
+            source.path = path = source_name(display_name)
         result = parse_source(source)
     except PiagraphError as exc:
         return FileResult(path, "failed", error=str(exc))
@@ -437,7 +437,7 @@ def ingest(
 
     def jobs() -> Iterator[FileResult | str]:
         for path in files:
-            previous = loaded.get(path)
+            previous = loaded.get(source_name(path))
             if skip_unchanged and previous and file_hash(path, max_bytes) == previous:
                 yield FileResult(path, "unchanged", content_hash=previous)
             else:
@@ -461,11 +461,12 @@ def ingest(
             if result.status != "loaded":
                 done(result)
                 continue
-            if skip_unchanged and loaded.get(result.path) == result.content_hash:
+            key = source_name(result.path)  # as the store records it
+            if skip_unchanged and loaded.get(key) == result.content_hash:
                 result.status = "unchanged"  # same content (e.g. a file given twice)
                 done(result)
-            elif bulk is not None and result.path not in loaded:
-                loaded[result.path] = result.content_hash
+            elif bulk is not None and key not in loaded:
+                loaded[key] = result.content_hash
                 for written in bulk.add(result):
                     report_file(written)
             else:
@@ -473,8 +474,8 @@ def ingest(
                     for written in bulk.flush():
                         report_file(written)
                 try:
-                    store.replace_source(result.path, result.uploads)
-                    loaded[result.path] = result.content_hash
+                    store.replace_source(key, result.uploads)
+                    loaded[key] = result.content_hash
                 except PiagraphError as exc:
                     result.status, result.error = "failed", str(exc)
                 done(result)

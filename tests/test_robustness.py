@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from piagraph.errors import PiagraphError, ReadError
-from piagraph.ingest import ingest, process_file
+from piagraph.ingest import ingest, loaded_sources, process_file
 from piagraph.parse import parse_source
 from piagraph.read import read_path
 from piagraph.store import EmbeddedStore
@@ -101,3 +101,31 @@ def test_not_an_assessment_is_refused_with_a_clear_message(tmp_path):
     target.write_text("拝啓 時下ますますご清栄のこととお慶び申し上げます。\n" * 30, encoding="utf-8")
     with pytest.raises(PiagraphError, match="not a 特定個人情報保護評価書"):
         parse_source(read_path(str(target)))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes: POSIX")
+def test_file_names_that_are_not_utf8_are_loaded_kept_apart_and_replaced(tmp_path):
+    """Two names that differ only in bytes that are not UTF-8 (a folder copied from an old Windows
+    share): both load, each under its own escaped name, and changing one and ingesting again replaces
+    that one's graphs only; the unchanged one is skipped."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    first, second = (os.path.join(os.fsencode(folder), name) for name in (b"\xff_a.txt", b"\xfe_a.txt"))
+    shutil.copy(sample_path("kumagaya"), first)
+    shutil.copy(sample_path("tochigi"), second)
+    with EmbeddedStore(tmp_path / "store") as store:
+        report = ingest([str(folder)], store)
+        assert [f.status for f in report.files] == ["loaded", "loaded"]
+        sources = {os.path.basename(name): digest for name, digest in loaded_sources(store).items()}
+        assert set(sources) == {"\\xff_a.txt", "\\xfe_a.txt"}
+        before = store.quad_count()
+
+        with open(second, "ab") as handle:  # the second file changes; the first does not
+            handle.write("\n追記\n".encode())
+        again = ingest([str(folder)], store, skip_unchanged=True)
+        statuses = {os.path.basename(os.fsencode(f.path)): f.status for f in again.files}
+        assert statuses == {b"\xff_a.txt": "unchanged", b"\xfe_a.txt": "loaded"}
+        after = {os.path.basename(name): digest for name, digest in loaded_sources(store).items()}
+        assert after["\\xff_a.txt"] == sources["\\xff_a.txt"]
+        assert after["\\xfe_a.txt"] != sources["\\xfe_a.txt"]
+        assert store.quad_count() == before  # replaced, not added to: the appended line is no fact

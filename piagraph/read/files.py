@@ -24,6 +24,18 @@ def detect_layout(lines: list[str]) -> str:
     return "table" if tabbed / len(filled) > 0.3 else "pdf-text"
 
 
+def source_name(path: str) -> str:
+    """The name a file is recorded under (the evidence's sourceFile, the store's key when the file is
+    ingested again): its path, except that the bytes of a name that is not UTF-8 (lone surrogates
+    once Python has decoded it) are written as \\xNN escapes. RDF text cannot hold them, and two
+    such names must stay two names."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
+
+
 def read_path(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """Read ``path`` into numbered lines. Raises ReadError (naming the file) on any bad input."""
     name = str(path)
@@ -44,9 +56,9 @@ def read_path(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) 
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(b"%PDF"):
         lines = pdf_lines(name)
-        return SourceText(name, lines, "pdf", "pdf", digest)
+        return SourceText(source_name(name), lines, "pdf", "pdf", digest)
     text, encoding = decode_bytes(data, name)
     # Normalise line endings (CRLF, CR) without renumbering: each physical line stays one line.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    return SourceText(name, lines, encoding, detect_layout(lines), digest)
+    return SourceText(source_name(name), lines, encoding, detect_layout(lines), digest)
