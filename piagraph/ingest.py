@@ -314,16 +314,28 @@ class _BulkWriter:
 
     A batch is written by one background thread (the bulk loader releases the GIL) while this thread
     goes on collecting parsed files, so the parser processes do not wait for the store. At most one
-    batch is being written and one collected: memory stays bounded by two batches."""
+    batch is being written and one collected: memory stays bounded by two batches. A batch is held as
+    UTF-8 N-Quads, not as the parsers' str (two or four bytes a character once a text holds Japanese).
 
-    def __init__(self, store: Store, max_bytes: int = 32_000_000, max_files: int = 128) -> None:
+    Batch size trades memory for CPU: every bulk load adds a layer of files to RocksDB, which its
+    background threads then merge (compaction), and at 20,000 documents that merging cost as much CPU
+    as the loading itself; fewer, larger batches mean less of it. Oxigraph's loader holds about 1.5 KB
+    a quad while it builds a batch, so ``max_quads`` is what bounds the writer's memory."""
+
+    def __init__(self, store: Store, max_quads: int = 400_000, max_files: int = 512,
+                 max_bytes: int = 160_000_000) -> None:
         self.store = store
-        self.max_bytes = max_bytes
+        self.max_quads = max_quads
         self.max_files = max_files
+        self.max_bytes = max_bytes
         self.files: list[FileResult] = []
-        self.chunks: list[str] = []
+        self.chunks: list[bytes] = []
         self.hashes: list[str] = []
+        # Where each file's graphs are in the batch (by the file's position in ``files``), to write
+        # them one transaction each if the bulk load fails: (graph, its content-hash lines, start, end).
+        self.spans: dict[int, list[tuple[str, str, int, int]]] = {}
         self.size = 0
+        self.quads = 0
         self.documents = 0
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="piagraph-bulk-load")
         # The batch being written: its future, its files, and files queued behind it (reported after it).
@@ -332,28 +344,37 @@ class _BulkWriter:
     def add(self, result: FileResult) -> list[FileResult]:
         """Queue a file; returns the files whose batch has been written meanwhile, in input order."""
         marker = f" <{PIA}contentHash> "
+        spans = []
         for upload in result.uploads:
             graph = iri(upload.graph)
             text = upload.ntriples
+            hash_lines = ""
             while (found := text.find(marker)) != -1:  # the hash lines go last, in a transaction
                 start = text.rfind("\n", 0, found) + 1
                 end = text.index("\n", found) + 1
+                hash_lines += text[start:end]
                 self.hashes.append(f"GRAPH {graph} {{ {text[start:end - 1]} }}")
                 text = text[:start] + text[end:]
             # N-Triples -> N-Quads in one pass: a literal's line breaks are escaped, so " .\n" ends a triple.
-            self.chunks.append(text.replace(" .\n", f" {graph} .\n"))
-            self.size += len(upload.ntriples)
+            data = text.replace(" .\n", f" {graph} .\n").encode("utf-8")
+            spans.append((upload.graph, hash_lines, self.size, self.size + len(data)))
+            self.chunks.append(data)
+            self.size += len(data)
+            self.quads += data.count(b"\n")
+        self.spans[len(self.files)] = spans
         self.files.append(result)
-        return self._send() if self.size >= self.max_bytes or len(self.files) >= self.max_files else []
+        result.uploads = []  # the batch holds the text now
+        full = self.quads >= self.max_quads or self.size >= self.max_bytes or len(self.files) >= self.max_files
+        return self._send() if full else []
 
     def _send(self) -> list[FileResult]:
         """Start writing the collected batch (after the one being written has finished); returns the
         files of that earlier batch."""
         written = self.wait()
-        files, chunks, hashes = self.files, self.chunks, self.hashes
-        self.files, self.chunks, self.hashes, self.size = [], [], [], 0
+        files, chunks, hashes, spans = self.files, self.chunks, self.hashes, self.spans
+        self.files, self.chunks, self.hashes, self.spans, self.size, self.quads = [], [], [], {}, 0, 0
         if files:
-            self._writing = (self._thread.submit(self._write, files, chunks, hashes), files, [])
+            self._writing = (self._thread.submit(self._write, files, chunks, hashes, spans), files, [])
         return written
 
     def wait(self) -> list[FileResult]:
@@ -373,20 +394,26 @@ class _BulkWriter:
     def close(self) -> None:
         self._thread.shutdown(wait=True)
 
-    def _write(self, files: list[FileResult], chunks: list[str], hashes: list[str]) -> None:
+    def _write(self, files: list[FileResult], chunks: list[bytes], hashes: list[str],
+               spans: dict[int, list[tuple[str, str, int, int]]]) -> None:
         """In the writer thread: one bulk load, then the content hashes in one transaction."""
+        data = b"".join(chunks)
+        chunks.clear()  # one copy of the batch, not two, while Oxigraph loads it
         try:
-            if chunks:
-                self.store.bulk_add("".join(chunks))  # type: ignore[attr-defined]
+            if data:
+                self.store.bulk_add(data, trusted=True)  # type: ignore[attr-defined]
             if hashes:
                 self.store.update("INSERT DATA { " + " ".join(hashes) + " }")
         except (PiagraphError, OSError, SyntaxError, ValueError):
             # Fall back to one transaction per file (it drops whatever the batch left of its graphs).
-            for result in files:
-                if result.status != "loaded" or not result.uploads:
+            for position, result in enumerate(files):
+                if result.status != "loaded" or not spans.get(position):
                     continue
+                uploads = [GraphUpload(graph, data[start:end].decode("utf-8").replace(f" {iri(graph)} .\n", " .\n")
+                                       + hash_lines)
+                           for graph, hash_lines, start, end in spans[position]]
                 try:
-                    self.store.replace_source(result.path, result.uploads)
+                    self.store.replace_source(source_name(result.path), uploads)
                 except PiagraphError as exc:
                     result.status, result.error = "failed", str(exc)
         self.documents += sum(len(f.documents) for f in files if f.status == "loaded")

@@ -96,8 +96,8 @@ def test_a_failed_bulk_batch_falls_back_to_one_transaction_per_file(tmp_path):
         ingest([str(folder)], ref)
         expected = ref.quad_count()
     with EmbeddedStore(tmp_path / "store") as store:
-        def broken(nquads: str) -> None:
-            store._store.bulk_load(nquads[: len(nquads) // 2].rsplit("\n", 1)[0] + "\n",
+        def broken(nquads: bytes, trusted: bool = False) -> None:
+            store._store.bulk_load(nquads[: len(nquads) // 2].rsplit(b"\n", 1)[0] + b"\n",
                                    format=ox.RdfFormat.N_QUADS)  # half written, then the loader fails
             raise StoreError("disk full")
 
@@ -142,7 +142,7 @@ def test_batches_written_in_the_background_keep_input_order(tmp_path, monkeypatc
     """Batches of one file each, written by the writer thread while the next files are parsed, mixed
     with files already in the store (replaced one transaction each): reported in input order, and the
     store ends as if every file had been written one transaction each."""
-    monkeypatch.setattr(ingest_module._BulkWriter.__init__, "__defaults__", (64_000_000, 1))
+    monkeypatch.setattr(ingest_module._BulkWriter.__init__, "__defaults__", (400_000, 1, 160_000_000))
     first = copy_samples(tmp_path / "a", keys=("iizuka", "tochigi"))
     second = copy_samples(tmp_path / "b", keys=("kumagaya", "yokohama", "takatsuki"))
     with EmbeddedStore(tmp_path / "store") as store:
