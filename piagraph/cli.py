@@ -113,8 +113,13 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
             for warning in result.warnings:
                 progress.echo(f"  warning: {warning}")
 
+        def on_stage(text: str) -> None:
+            if not quiet:
+                progress.note(text)
+
         report = run_ingest(paths, store, workers=workers or available_cpus(), skip_unchanged=skip_unchanged,
-                            max_bytes=max_size * 1_000_000, on_file=on_file, keep_warnings=False)
+                            max_bytes=max_size * 1_000_000, on_file=on_file, keep_warnings=False,
+                            on_stage=on_stage)
         progress.done()
         from piagraph.analyse.who_receives import unknown_kinds_warning
 
@@ -125,7 +130,9 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
     unchanged = sum(1 for f in report.files if f.status == "unchanged")
     click.echo(f"{len(report.files) - failed} file(s) ingested, {report.documents} document(s), "
                f"{failed} failed, {report.seconds:.1f} s ({report.documents_per_second:.1f} documents/s)"
-               + (f", {unchanged} unchanged file(s) skipped" if unchanged else ""), err=True)
+               + (f", {unchanged} unchanged file(s) skipped" if unchanged else "")
+               + (f"; store optimised in {report.optimize_seconds:.1f} s" if report.optimize_seconds else ""),
+               err=True)
     if failed:
         sys.exit(1)
 
@@ -155,6 +162,12 @@ class _Progress:
         if self.enabled:
             click.echo("\r\033[K", nl=False, err=True)
         click.echo(text)
+
+    def note(self, text: str) -> None:
+        """A step of the ingest itself (not a file), on stderr."""
+        if self.enabled:
+            click.echo("\r\033[K", nl=False, err=True)
+        click.echo(text, err=True)
 
     def done(self) -> None:
         if self.enabled:
