@@ -857,45 +857,53 @@ def targets_section(results: dict[str, Any]) -> list[str]:
 
 NOTES = """## Findings
 
-- **Ingest at 20,000: 28 minutes, not 10.** The run above parsed and loaded 20,000 documents (25.9 M quads)
-  in 1,680 s at 11.9 documents/s, with 2,900 s of CPU on 2 cores. The ingest code is the same as in the
-  previous run (1,767 s, 3,067 s of CPU): the difference is this machine's speed, which varies by about 20 %
-  (the same parser code took 62–63 ms of CPU per document on the same 501 documents at one time and 76 ms
-  at another). Compare CPU seconds between runs, and expect that much spread.
+- **Ingest at 20,000: 27 minutes, not 10.** The ingest in the table parsed and loaded 20,000 documents
+  (25.9 M quads) in 1,620 s at 12.4 documents/s, with 2,845 s of CPU on 2 cores: 1,462 s in the parser
+  processes (73 ms a document), 1,383 s in the ingest process (the writer), of which the final `optimize`
+  took 208 s of wall time with one core busy. The full run's ingest of the same commit's writer, 30 minutes
+  earlier, took 1,628 s and 2,875 s of CPU; the previous full run (the writer before this pass) 1,680 s
+  and 2,900 s. This machine's speed varies by about 20 % (the same parser code has taken 62–76 ms of CPU
+  a document on the same documents at different times): compare CPU seconds, and expect that spread.
+- **This pass: fewer, larger bulk loads.** Each bulk load adds a layer of files to RocksDB that its
+  background threads then merge (compaction). Measured at 2,000 documents with each thread's CPU read from
+  /proc (the writer's own threads, Oxigraph's loader threads, RocksDB's two compaction threads):
+
+  | batch | writer CPU s | of which compaction threads | writer peak RSS MB |
+  |---|---|---|---|
+  | 128 files / 32 MB of text (about 120,000 quads), as str | 104–112 | 51 | – |
+  | the same, given as UTF-8 bytes and parsed leniently | 104–106 | – | – |
+  | 400,000 quads as UTF-8 bytes, lenient (now) | 81 | 25 | 663 |
+  | 800,000 quads | 75 | 11 | 1,241 |
+
+  Lenient parsing is safe here because the N-Quads come from piagraph's own builder, whose IRIs are
+  checked and literals escaped as they are made; loading 1 M quads alone it took 16–19 µs a quad against
+  21 (bytes) and 24–25 (str). At 20,000 the writer's peak RSS fell (the tree's peak: 1,300 → 991 MB), but
+  the wall time hardly moved: the parsers set the pace (they finished at about 1,410–1,430 s in all three
+  runs), and part of the compaction saved while loading came back in the final `optimize`. Skipping that
+  `optimize` is not an option: at 2,000 documents, queries on the store without it took 1.4–2.6 times as
+  long (who-receives 59–80 ms against 41, compare 266–306 ms against 117).
 - **Why 10 minutes is out of reach with this store and this graph.** Ten minutes on 2 cores is 1,200 s of
-  CPU in all, 60 ms per document. Measured floors on this machine:
-  - the parser and the RDF builder: 62–76 ms per document (1,240–1,520 s at 20,000), with a flat profile;
-  - Oxigraph's on-disk bulk loader, measured alone on 9.6 M quads (clones of 200 documents' N-Quads,
-    bulk load then `optimize`, one process):
-
-    | quads per `bulk_load` call | CPU µs per quad | load wall s | `optimize` s | peak RSS MB |
-    |---|---|---|---|---|
-    | 166,000 (about today's 32 MB batches) | 38.0 | 221 | 51 | 356 |
-    | 500,000 | 33.6 | 211 | 48 | 903 |
-    | 1,000,000 | 30.7 | 227 | 44 | 1,622 |
-    | the whole file (Oxigraph batches it itself) | 25.8 | 141 | 45 | 2,040 |
-
-    Even its best case, 25.8 µs a quad, is 670 s of CPU for 25.9 M quads, and it needs 2 GB.
-
-  The two floors add up to 1,900 s of CPU or more, over 950 s of wall time with both cores busy all the
-  time. The issue's estimate of the national graph was 10 M triples for 20,000 assessments (500 each); with
-  evidence for every fact (file, lines, quote and the property it supports) a document has 1,290 quads, of
-  which evidence is about 60 %. Meeting the target needs a decision above this code: fewer quads per
-  document (e.g. evidence kept per document outside the per-fact graph), a cheaper store for the bulk of the
-  evidence, more cores (parsing scales with `--workers`; the loader uses RocksDB's background threads), or a
-  target for this machine that matches the design.
-- **Ingest memory at 20,000: 1,300 MB (meets).** Batches of 128 files / 32 MB and a report that does not
-  keep printed warnings hold the peak there (2,205 MB two runs ago); 1,137 MB of it is the writer, reached
-  1,121 s into the run.
-- **Who-receives for one municipality: 45 ms (meets, by 5 ms).** 七尾市 has 52 flows carrying 個人番号 in
-  12 documents. A flow's own evidence is linked by `pia:ownEvidence` (a sub-property of `pia:evidence`), so
+  CPU in all, 60 ms a document. The parsers alone used 1,462 s (73 ms a document, a flat profile: the
+  largest single function, the risk headings' assignment, is 5 % of it); even with a writer that cost
+  nothing they would need 730 s of wall time with both cores. The writer used 1,175 s before `optimize`
+  (45 µs a quad, compaction included) and `optimize` 208 s more. The issue's estimate of the national graph
+  was 10 M triples for 20,000 assessments (500 each); with evidence for every fact (file, lines, quote and
+  the property it supports) a document has 1,290 quads, of which evidence is about 60 %. Meeting the target
+  needs a decision above this code: fewer quads per document (e.g. evidence kept per document outside the
+  per-fact graph), a cheaper store for the bulk of the evidence, more cores (parsing scales with
+  `--workers`), or a target for this machine that matches the design.
+- **Ingest memory at 20,000: 991 MB (meets).** Batches of 400,000 quads held as UTF-8 bytes (one copy
+  while Oxigraph loads it) and a report that does not keep printed warnings hold the peak there; 807 MB of
+  it is the writer.
+- **Who-receives for one municipality: 35 ms (meets; 45 ms in the full run).** 七尾市 has 52 flows
+  carrying 個人番号 in 12 documents. A flow's own evidence is linked by `pia:ownEvidence` (a sub-property of `pia:evidence`), so
   the query does not read every field's evidence to find it, and result rows are built from each solution's
   values in order. The first call of a fresh process takes about 100 ms (cold caches); in a warm process the
   medians are 25–36 ms. The margin is within this machine's run-to-run variation (±30 % for the same query
   from one minute to the next). The rest is Oxigraph's lookups, each OPTIONAL costing 2–5 ms; removing the
   kinds' and methods' labels or the ①法令上の根拠 evidence from the query saved only 3–5 ms each when tried
   on the previous run's 20,000 store (same corpus, same graph format), within that noise.
-- **Nationwide who-receives: 1.3 s at 20,000 (meets).** At ingest each flow carrying 個人番号 gets
+- **Nationwide who-receives: 1.0 s at 20,000 (meets; 1.1 s in the full run).** At ingest each flow carrying 個人番号 gets
   `pia:personalNumberRecipient`, a recipient group whose IRI is the same in every graph; the query counts
   flows per (graph, group) in one index scan, joins a graph → municipality table (one scan) and labels the
   few hundred groups last.
@@ -904,7 +912,7 @@ NOTES = """## Findings
   graphs they need (`Store.select(…, graphs=…)`, FROM NAMED): without it the same who-receives query took
   3.3–3.8 s at 2,000 documents instead of 20–30 ms. A FILTER is applied after all OPTIONALs of its group, so a selective condition
   goes in a required pattern or a group of its own (who-receives.rq).
-- **Virtuoso** bulk-loads the N-Quads several times faster than the parser produces them (284 s at 20,000)
+- **Virtuoso** bulk-loads the N-Quads several times faster than the parser produces them (262 s at 20,000)
   and answers the per-assessment calls in tens to hundreds of milliseconds; its results must be asked as
   Turtle (RemoteStore does) because its JSON is slow and its TSV is not spec TSV.
   - **Its plans depend on how parameters are bound.** The three runs before this one measured its
@@ -915,20 +923,23 @@ NOTES = """## Findings
     the same query in SPARQL, so every named query now does. For who-receives of one municipality the
     opposite held: a lone constant made Virtuoso start from every graph's `pia:municipality` (250 ms; an
     error, "No table DB.DBA.SPARQL_BINDINGS_VIEW_C_0", on the 20,000 store). who_receives() therefore does
-    not bind the municipality it has already turned into the documents that seed the query. Measured warm
-    on the same 20,000 store, that call takes 71 ms either way; the 117 ms above is a cold server's median
-    (its first call took 3.5 s).
+    not bind the municipality it has already turned into the documents that seed the query. At 20,000 that
+    call's median is 64 ms in this run (its first call, on a cold server, took 3.6 s); the previous run's was
+    117 ms, and 71 ms warm.
   - **Loading it through piagraph** (`ingest --endpoint`, the table "Ingest through a SPARQL endpoint")
-    gives the same quads as the embedded store: 10.6 documents/s at 100 and 8.9 at 2,000. Two changes
+    gives the same quads as the embedded store: 9.1 documents/s at 100 and 8.5 at 2,000 (10.6 and 8.9 in
+    the previous run, same code: this machine's spread). Two changes
     since its first measurement (commit 83d9acf: 8.8 and 3.5 documents/s, virtuoso-t using a whole core
     while piagraph waited): updates are POSTed directly as application/sparql-update instead of through
     SPARQLWrapper, whose regexes and URL-encoding cost more client CPU than the server's work (22 s → 9 s
     of client CPU per 100 files); and Virtuoso gets each operation of a file's update as a request of its
     own, since it does not make one request a transaction anyway: the same DROP + INSERT DATA took 0.3 s in
     one request and 0.06–0.09 s in two at 2,000 documents. Not measured at 20,000 (about 40 minutes at this
-    rate); Virtuoso's bulk loader of an N-Quads export is the measured path there (284 s).
-  - **Its nationwide grouping at 20,000 takes 4–5 s** with or without UNDEF (4.0–5.3 s measured back to
-    back); counting flows per (graph, group) alone takes 4 s there. The targets are for the embedded store.
+    rate); Virtuoso's bulk loader of an N-Quads export is the measured path there (262 s).
+  - **Its nationwide grouping at 20,000 takes 2.5–5 s**: 2.5 s in this run, 4.0–5.3 s measured back to
+    back on the previous run's server (with or without UNDEF), where counting flows per (graph, group) alone
+    took 4 s. Its diagram of one 全項目評価書 takes about 1 s there (1,014 ms in this run). The targets are
+    for the embedded store.
 - **rdflib** raises `NotBoundError` on who-receives.rq and flows.rq (aggregates over variables that an
   OPTIONAL left unbound: rdflib issue #882, open), and its memory store is an order of magnitude slower: a baseline, not an option.
 

@@ -319,9 +319,10 @@ class _BulkWriter:
     UTF-8 N-Quads, not as the parsers' str (two or four bytes a character once a text holds Japanese).
 
     Batch size trades memory for CPU: every bulk load adds a layer of files to RocksDB, which its
-    background threads then merge (compaction), and at 20,000 documents that merging cost as much CPU
-    as the loading itself; fewer, larger batches mean less of it. Oxigraph's loader holds about 1.5 KB
-    a quad while it builds a batch, so ``max_quads`` is what bounds the writer's memory."""
+    background threads then merge (compaction). With batches of about 120,000 quads that merging was
+    half of the writer's CPU at 2,000 documents (51 of 104 s); with 400,000, 25 of 81 s. Oxigraph's
+    loader holds about 1.5 KB a quad while it builds a batch, so ``max_quads`` is what bounds the
+    writer's memory (about 660 MB at 400,000; 1.2 GB at 800,000). See BENCHMARKS.md."""
 
     def __init__(self, store: Store, max_quads: int = 400_000, max_files: int = 512,
                  max_bytes: int = 160_000_000) -> None:

@@ -57,8 +57,8 @@ def test_ingest_says_when_it_optimises_the_store_and_how_long_it_took(tmp_path, 
     assert seconds >= 0.0
     # Below the threshold (a handful of files) there is no such step.
     monkeypatch.setattr(ingest_module, "OPTIMIZE_AFTER_DOCUMENTS", documents + 1)
-    quiet = run("ingest", "--store", str(tmp_path / "other"), str(folder))
-    assert "optimis" not in quiet.stderr
+    small = run("ingest", "--store", str(tmp_path / "other"), str(folder))
+    assert small.exit_code == 0 and "optimis" not in small.stderr
 
 
 def test_store_from_environment_and_stats_json(tmp_path):

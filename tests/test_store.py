@@ -99,3 +99,18 @@ def test_export_round_trips_through_rdflib(tmp_path, fmt):
     else:
         graph = rdflib.Graph().parse(str(out), format="turtle")
         assert 0 < len(graph) <= quads
+
+
+def test_bulk_add_checks_input_unless_it_is_the_builders_own(tmp_path):
+    """The lenient (unchecked) parse is only for N-Quads piagraph's builder made: anything else gets
+    Oxigraph's strict parser, and a bad IRI is refused with nothing written."""
+    bad = '<https://example.org/a b> <https://example.org/p> "x" <https://example.org/g> .\n'
+    good = '<https://example.org/a> <https://example.org/p> "名前" <https://example.org/g> .\n'
+    with EmbeddedStore(tmp_path / "store") as store:
+        with pytest.raises(SyntaxError, match="Invalid IRI"):
+            store.bulk_add(bad)
+        assert store.quad_count() == 0
+        store.bulk_add(good)  # str
+        store.bulk_add(good.encode("utf-8"), trusted=True)  # bytes, as the ingest gives them: the same quad
+        rows = store.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        assert [str(row["o"]) for row in rows] == ["名前"]

@@ -170,8 +170,8 @@ class EmbeddedStore(Store):
 
         ``trusted``: the N-Quads come from piagraph's own graph builder, whose IRIs are checked and
         literals escaped as they are made (:mod:`piagraph.terms`), so Oxigraph's parser may skip its
-        own validation (``lenient``): about a quarter of the bulk loader's CPU. Given as UTF-8 bytes,
-        the text is not copied again on its way to the loader."""
+        own validation (``lenient``; loading 1 M quads alone: 21 → 16–19 µs a quad). Given as UTF-8
+        bytes, the text is not converted again on its way to the loader (24–25 µs a quad as a str)."""
         self._writable()
         data = nquads.encode("utf-8") if isinstance(nquads, str) else nquads
         self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=trusted)
