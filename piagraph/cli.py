@@ -115,7 +115,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, endpoint: str | None,
 
         def on_stage(text: str) -> None:
             if not quiet:
-                progress.note(text)
+                progress.echo(text, err=True)
 
         report = run_ingest(paths, store, workers=workers or available_cpus(), skip_unchanged=skip_unchanged,
                             max_bytes=max_size * 1_000_000, on_file=on_file, keep_warnings=False,
@@ -158,16 +158,11 @@ class _Progress:
             click.echo(f"\r{self.count} files, {self.documents} documents, {rate:.1f} documents/s", nl=False,
                        err=True)
 
-    def echo(self, text: str) -> None:
+    def echo(self, text: str, err: bool = False) -> None:
+        """A line under the counter: a file's report on stdout, a step of the ingest itself on stderr."""
         if self.enabled:
             click.echo("\r\033[K", nl=False, err=True)
-        click.echo(text)
-
-    def note(self, text: str) -> None:
-        """A step of the ingest itself (not a file), on stderr."""
-        if self.enabled:
-            click.echo("\r\033[K", nl=False, err=True)
-        click.echo(text, err=True)
+        click.echo(text, err=err)
 
     def done(self) -> None:
         if self.enabled:
