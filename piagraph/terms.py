@@ -36,10 +36,10 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def segment(text: str) -> str:
-    """Percent-encode any text (document titles, names) into one safe IRI path segment. A file name
-    that is not UTF-8 reaches Python with its bytes as lone surrogates (surrogateescape): they are
-    percent-encoded as those bytes, not an error."""
-    return quote(text.encode("utf-8", "surrogateescape"), safe="-._~")
+    """Percent-encode any text (document titles, names) into one safe IRI path segment. Never raises:
+    a lone surrogate, which is not text (file names are escaped before they get here, see
+    :func:`piagraph.read.files.source_name`), is encoded as its code point's UTF-8 form."""
+    return quote(text.encode("utf-8", "surrogatepass"), safe="-._~")
 
 
 def iri(value: str) -> str:
