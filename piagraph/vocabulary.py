@@ -5,9 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from piagraph.paths import ONTOLOGY_DIR
-from piagraph.store.base import GraphUpload, Store
+from piagraph.store.base import VOCABULARY_GRAPH, GraphUpload, Store
 
-VOCABULARY_GRAPH = "https://w3id.org/piagraph/graph/vocabulary"
 VOCABULARY_FILES = ("piagraph.ttl", "kinds.ttl")
 
 
