@@ -1062,8 +1062,13 @@ NOTES = """## Findings
     SPARQLWrapper, whose regexes and URL-encoding cost more client CPU than the server's work (22 s → 9 s
     of client CPU per 100 files); and Virtuoso gets each operation of a file's update as a request of its
     own, since it does not make one request a transaction anyway: the same DROP + INSERT DATA took 0.3 s in
-    one request and 0.06–0.09 s in two at 2,000 documents. Not measured at 20,000 (about 40 minutes at this
-    rate); Virtuoso's bulk loader of an N-Quads export is the measured path there (262 s).
+    one request and 0.06–0.09 s in two at 2,000 documents. At 20,000 (`--endpoint-ingest-only`, commit
+    ccfbb02) it took 3,388 s, 5.9 documents/s, and the server then held exactly the embedded store's
+    25,869,517 quads. The rate falls as the server fills (about 5 documents/s past 15,000, from counts of
+    the loaded documents taken during the run): virtuoso-t used most of a core and reached 3.6 GB, while
+    the client's parsers waited and its memory stayed at 290 MB. For a national load, Virtuoso's bulk
+    loader of an N-Quads export (`piagraph export`; 262 s at 20,000) is the path to take;
+    `ingest --endpoint` is for a team's day-to-day changes.
   - **Its nationwide grouping at 20,000 takes 2.5–5 s**: 2.5 s in this run, 4.0–5.3 s measured back to
     back on the previous run's server (with or without UNDEF), where counting flows per (graph, group) alone
     took 4 s. Its diagram of one 全項目評価書 takes about 1 s there (1,014 ms in this run). The targets are
