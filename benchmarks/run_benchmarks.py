@@ -521,8 +521,7 @@ def phase_parse(folder: Path, spool: Path, workers: int) -> dict[str, Any]:
     """(In a subprocess.) The corpus parsed as `piagraph ingest` parses it, by ``workers`` parser
     processes, each document's graph written to ``spool`` as N-Quads instead of to a store: the
     parsing step of an ingest alone."""
-    from piagraph.ingest import DEFAULT_MAX_BYTES, _Parser, iter_input_files
-    from piagraph.terms import iri
+    from piagraph.ingest import DEFAULT_MAX_BYTES, _Parser, iter_input_files, to_nquads
 
     problems: list[Any] = []
     files = list(iter_input_files([str(folder)], problems))
@@ -532,8 +531,8 @@ def phase_parse(folder: Path, spool: Path, workers: int) -> dict[str, Any]:
         for result in _Parser(workers, DEFAULT_MAX_BYTES).results(files):
             failed += result.status == "failed"
             documents += len(result.documents)
-            for upload in result.uploads:  # N-Triples -> N-Quads as the ingest's writer does it
-                data = upload.ntriples.replace(" .\n", f" {iri(upload.graph)} .\n").encode("utf-8")
+            for upload in result.uploads:
+                data = to_nquads(upload.ntriples, upload.graph).encode("utf-8")
                 quads += data.count(b"\n")
                 out.write(data)
     return {"files": len(files), "failed": failed, "documents": documents, "quads": quads}

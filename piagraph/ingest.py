@@ -307,6 +307,12 @@ class _Parser:
                 self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def to_nquads(ntriples: str, graph: str) -> str:
+    """A graph's N-Triples (as the builder writes them) as N-Quads in ``graph`` (an IRI without <>), in
+    one pass: a literal's line breaks are escaped, so " .\\n" ends a triple."""
+    return ntriples.replace(" .\n", f" {iri(graph)} .\n")
+
+
 class _BulkWriter:
     """Batches documents that are not in the store yet into one N-Quads bulk load (Oxigraph's bulk
     loader is several times faster than an update per file). The bulk loader is not transactional,
@@ -357,8 +363,7 @@ class _BulkWriter:
                 hash_lines += text[start:end]
                 self.hashes.append(f"GRAPH {graph} {{ {text[start:end - 1]} }}")
                 text = text[:start] + text[end:]
-            # N-Triples -> N-Quads in one pass: a literal's line breaks are escaped, so " .\n" ends a triple.
-            data = text.replace(" .\n", f" {graph} .\n").encode("utf-8")
+            data = to_nquads(text, upload.graph).encode("utf-8")
             spans.append((upload.graph, hash_lines, self.size, self.size + len(data)))
             self.chunks.append(data)
             self.size += len(data)
